@@ -1,0 +1,47 @@
+"""Loading one tenant-owned object for a member: "not found" and "not yours" look the same (404)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from agency.models import Client, Invitation, Membership
+from agency.roles import Capability
+
+
+def _not_found(what: str) -> Http404:
+    return Http404(f"No such {what}.")
+
+
+def visible_client_ids(*, membership: Membership) -> set[int] | None:
+    """The clients a member may see; None means all of the agency's clients."""
+    if membership.can(Capability.VIEW_AGENCY):
+        return None
+    return set(membership.clients.values_list("pk", flat=True))
+
+
+def access_client_by_id(*, membership: Membership, client_id: int) -> Client:
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None or client.agency_id != membership.agency_id:
+        raise _not_found("client")
+    allowed = visible_client_ids(membership=membership)
+    if allowed is not None and client.pk not in allowed:
+        raise _not_found("client")
+    return client
+
+
+def access_membership_by_id(*, membership: Membership, membership_id: int) -> Membership:
+    if not membership.can(Capability.VIEW_AGENCY):
+        raise _not_found("member")
+    found = Membership.objects.select_related("user").filter(pk=membership_id).first()
+    if found is None or found.agency_id != membership.agency_id:
+        raise _not_found("member")
+    return found
+
+
+def access_invitation_by_id(*, membership: Membership, invitation_id: int) -> Invitation:
+    if not membership.can(Capability.MANAGE_MEMBERS):
+        raise _not_found("invitation")
+    found = Invitation.objects.filter(pk=invitation_id).first()
+    if found is None or found.agency_id != membership.agency_id:
+        raise _not_found("invitation")
+    return found

@@ -1,0 +1,1 @@
+"""Base API classes, the exception handler and the tenancy endpoints of the REST API."""

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Adwright's two commands for a newcomer: `python3 dev.py run` and `python3 dev.py test`.
+
+`run` sets everything up on the embedded default (a virtualenv, SQLite, kombu's filesystem broker,
+the Graph simulator, a seeded demo agency) and starts the web server, a Celery worker with beat and
+the simulator; Ctrl-C stops them all. `test` sets up the same virtualenv and runs the test suite
+(extra arguments go to pytest). Only Python 3.11+ is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".adwright-installed"
+WEB_PORT = int(os.environ.get("ADWRIGHT_PORT", "8000"))
+SIM_PORT = int(os.environ.get("ADWRIGHT_SIM_PORT", "8765"))
+
+
+def say(msg: str) -> None:
+    print(f"[adwright] {msg}", flush=True)
+
+
+def ensure_env() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("Adwright needs Python 3.11 or newer.")
+    if not PY.exists():
+        say(f"creating the virtualenv in {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        say("installing dependencies (first run, or pyproject.toml changed)")
+        subprocess.run([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+        subprocess.run([PY, "-m", "pip", "install", "-q", "-e", ".[dev]"], check=True, cwd=ROOT)
+        STAMP.write_text(wanted)
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PY, "manage.py", *args], check=True, cwd=ROOT, env=env)
+
+
+def run() -> int:
+    ensure_env()
+    (ROOT / "var").mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings.local")
+    env.setdefault("GRAPH_API_BASE_URL", f"http://127.0.0.1:{SIM_PORT}")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    say("migrating the database")
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    say("seeding the demo agency")
+    manage("seed_demo", env=env)
+
+    procs: list[subprocess.Popen] = []
+    if (ROOT / "graph_sim" / "__main__.py").exists():
+        procs.append(subprocess.Popen([PY, "-m", "graph_sim", "--port", str(SIM_PORT)],
+                                      cwd=ROOT, env=env))
+    procs.append(subprocess.Popen(
+        [BIN / "celery", "-A", "agency", "worker", "--beat", "--loglevel", "INFO",
+         "--concurrency", "2", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+        cwd=ROOT, env=env))
+    procs.append(subprocess.Popen(
+        [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"], cwd=ROOT, env=env))
+
+    time.sleep(2)
+    say(f"Adwright is running at http://127.0.0.1:{WEB_PORT}/")
+    say("sign in as demo@adwright.local / adwright-demo (owner of Demo Agency)")
+    if (ROOT / "graph_sim" / "__main__.py").exists():
+        say(f"Graph simulator at http://127.0.0.1:{SIM_PORT}/")
+    say("Ctrl-C stops everything")
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        say("a process stopped; shutting down the others")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def test(args: list[str]) -> int:
+    ensure_env()
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest.ini_options names the test settings
+    cmd = [PY, "-m", "pytest", *args]
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    if argv[0] == "run":
+        return run()
+    return test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,189 @@
+"""Tenant isolation, proven by walking every route of the URL resolver.
+
+A new route is covered without anyone adding it here: the sweep finds it. A route whose URL takes
+an object id must name that id in OBJECT_KWARGS (otherwise the sweep fails and says so), and then
+agency A's owner must get 404 for agency B's object, on GET and on POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agency.models import Invitation
+from agency.roles import Role
+from agency.services import invitation_create
+from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+
+SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
+
+# Routes that are not agency data: sign-in pages, the token-credentialed invitation page, the
+# schema. Keep this list short; everything else is swept.
+PUBLIC_ROUTES = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password-reset",
+    "accounts:password-reset-done",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-complete",
+    "accounts:invitation-accept",
+    "api:schema",
+    "api:docs",
+    "no-agency",
+    "switch-agency",
+}
+
+# Routes a client viewer may open (everything else must answer 403 or 404 to one).
+CLIENT_VIEWER_ROUTES = {
+    "home",
+    "reporting:home",
+    "reporting:client",
+    "api:me",
+    "api:client-list",
+    "api:client-detail",
+}
+
+
+@dataclass
+class Route:
+    name: str
+    kwargs: tuple[str, ...]
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[Route]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from (
+                Route(r.name, tuple(p.pattern.converters) + r.kwargs)
+                for r in _walk(p.url_patterns, ns)
+            )
+        elif isinstance(p, URLPattern) and p.name:
+            yield Route(f"{prefix}{p.name}", tuple(p.pattern.converters))
+
+
+def all_routes() -> list[Route]:
+    return [r for r in _walk(get_resolver().url_patterns) if not r.name.startswith("admin:")]
+
+
+@pytest.fixture
+def world_b(other_agency):
+    """Agency B with one object of every kind a URL can name, each carrying SECRET in its name."""
+    client_b = ClientFactory(agency=other_agency, name=f"{SECRET} Client")
+    owner_b = MembershipFactory(
+        agency=other_agency, role=Role.OWNER,
+        user=UserFactory(email="owner@bravo.example", first_name=SECRET),
+    )
+    viewer_b = MembershipFactory(
+        agency=other_agency, role=Role.CLIENT_VIEWER, clients=[client_b],
+        user=UserFactory(email="viewer@bravo.example", first_name=SECRET),
+    )
+    invitation_create(inviter=owner_b, email="invitee@bravo.example", role=Role.ANALYST)
+    invitation = Invitation.objects.unscoped().get(agency=other_agency)
+    return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation}
+
+
+# URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
+OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
+    "client_id": lambda w: w["client"].pk,
+    "membership_id": lambda w: w["viewer"].pk,
+    "invitation_id": lambda w: w["invitation"].pk,
+}
+
+
+def test_every_route_with_an_id_is_known_to_the_sweep():
+    unknown = {
+        (route.name, kw)
+        for route in all_routes()
+        if route.name not in PUBLIC_ROUTES
+        for kw in route.kwargs
+        if kw not in OBJECT_KWARGS
+    }
+    assert not unknown, (
+        f"Routes take ids the isolation sweep cannot fill: {sorted(unknown)}. Add agency B's "
+        "object for each to OBJECT_KWARGS in tests/agency/test_isolation.py."
+    )
+
+
+def test_sweep_finds_the_routes_it_guards():
+    names = {r.name for r in all_routes()}
+    assert {"agency:client-detail", "api:client-detail", "accounts:membership-update"} <= names
+
+
+@pytest.mark.django_db
+def test_owner_of_agency_a_gets_404_for_every_object_route_of_agency_b(client, owner, world_b):
+    client.force_login(owner.user)
+    checked = 0
+    for route in all_routes():
+        if route.name in PUBLIC_ROUTES or not route.kwargs:
+            continue
+        url = reverse(route.name, kwargs={k: OBJECT_KWARGS[k](world_b) for k in route.kwargs})
+        for method in ("get", "post", "patch", "delete"):
+            response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue
+            assert response.status_code == 404, (
+                f"{method.upper()} {url} ({route.name}) answered {response.status_code} to "
+                "another agency's member: it must be 404"
+            )
+            checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.django_db
+def test_no_list_page_of_agency_a_shows_agency_b_data(client, owner, world_b, client_a):
+    client.force_login(owner.user)
+    for route in all_routes():
+        if route.kwargs or route.name in {"accounts:logout", "api:docs"}:
+            continue
+        response = client.get(reverse(route.name), follow=True)
+        assert response.status_code < 500, route.name
+        body = response.content.decode(errors="replace")
+        assert SECRET not in body, f"{route.name} shows agency B's data to agency A"
+
+
+@pytest.mark.django_db
+def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a, world_b):
+    """A client viewer gets 403/404 everywhere but its reports; ids filled with its own objects."""
+    client.force_login(client_viewer.user)
+    own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
+           "invitation_id": world_b["invitation"].pk}
+    for route in all_routes():
+        if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
+            continue
+        url = reverse(route.name, kwargs={k: own[k] for k in route.kwargs})
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in {403, 404, 405}, (
+                f"client viewer got {response.status_code} on {method.upper()} {url}"
+            )
+
+
+@pytest.mark.django_db
+def test_client_viewer_sees_only_its_granted_clients(client, agency, client_viewer, client_a):
+    other_client = ClientFactory(agency=agency, name="Hidden Co")
+    client.force_login(client_viewer.user)
+    home = client.get(reverse("reporting:home"))
+    assert b"Acme Shoes" in home.content and b"Hidden Co" not in home.content
+    assert client.get(reverse("reporting:client", args=[client_a.pk])).status_code == 200
+    assert client.get(reverse("reporting:client", args=[other_client.pk])).status_code == 404
+    assert client.get(reverse("api:client-detail", args=[other_client.pk])).status_code == 404
+    listed = client.get(reverse("api:client-list")).json()
+    assert [c["name"] for c in listed] == ["Acme Shoes"]
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_sign_in_on_every_agency_page(client, world_b):
+    for route in all_routes():
+        if route.name in PUBLIC_ROUTES:
+            continue
+        kwargs = {k: OBJECT_KWARGS[k](world_b) for k in route.kwargs}
+        response = client.get(reverse(route.name, kwargs=kwargs))
+        if route.name.startswith("api:"):
+            assert response.status_code in {401, 403}, route.name
+        else:
+            assert response.status_code == 302, route.name
+            assert response["Location"].startswith(reverse("accounts:login")), route.name

@@ -1,0 +1,94 @@
+"""Shared fixtures: agencies, members by role, the tenant scope, and the real-service switch."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from agency.roles import Role
+from agency.tenancy import agency_scope
+from tests.factories.agency import AgencyFactory, ClientFactory, MembershipFactory, UserFactory
+
+# CI sets this so that a test needing PostgreSQL or Redis fails instead of skipping when the
+# service is down: CI must always exercise the real services.
+REQUIRE_SERVICES = os.environ.get("ADWRIGHT_REQUIRE_SERVICES") == "1"
+
+
+def service_unavailable(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"service unavailable (ADWRIGHT_REQUIRE_SERVICES=1): {reason}")
+    pytest.skip(f"service unavailable: {reason}")
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        service_unavailable(f"Redis at {url}: {exc}")
+    return url
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(name="Alpha Agency", slug="alpha")
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(name="Bravo Agency", slug="bravo")
+
+
+@pytest.fixture
+def scoped(agency):
+    """Run the test body inside `agency`'s tenant scope."""
+    with agency_scope(agency):
+        yield agency
+
+
+def _member(agency, role, **kw):
+    return MembershipFactory(agency=agency, role=role, user=UserFactory(), **kw)
+
+
+@pytest.fixture
+def owner(agency):
+    return _member(agency, Role.OWNER)
+
+
+@pytest.fixture
+def admin_member(agency):
+    return _member(agency, Role.ADMIN)
+
+
+@pytest.fixture
+def manager(agency):
+    return _member(agency, Role.MANAGER)
+
+
+@pytest.fixture
+def analyst(agency):
+    return _member(agency, Role.ANALYST)
+
+
+@pytest.fixture
+def client_a(agency):
+    return ClientFactory(agency=agency, name="Acme Shoes")
+
+
+@pytest.fixture
+def client_viewer(agency, client_a):
+    return _member(agency, Role.CLIENT_VIEWER, clients=[client_a])
+
+
+def login(client, membership):
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    return login(client, owner)
