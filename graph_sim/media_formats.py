@@ -227,17 +227,19 @@ def _tkhd_size(payload: bytes) -> tuple[int, int]:
 # Builders for well-formed test files (used by the demo seeder and by tests).
 
 
-def build_png(width: int, height: int) -> bytes:
-    """A minimal valid PNG header (signature + IHDR + IEND), enough for size reading."""
+def build_png(width: int, height: int, rgb: tuple[int, int, int] = (24, 119, 242)) -> bytes:
+    """A valid, decodable PNG of one solid colour (thumbnails the simulator serves, tests)."""
     import zlib
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then RGB pixels
+    idat = zlib.compress(row * height, 9)
 
     def chunk(kind: bytes, payload: bytes) -> bytes:
         crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
 
-    return PNG_SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+    return PNG_SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def build_mp4(
