@@ -97,10 +97,14 @@ def run() -> int:
 
 
 def test(args: list[str]) -> int:
+    """Lint, then the whole suite in parallel (extra arguments replace the parallel default)."""
     ensure_env()
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest.ini_options names the test settings
-    cmd = [PY, "-m", "pytest", *args]
+    say("ruff check")
+    if subprocess.run([BIN / "ruff", "check", "."], cwd=ROOT, env=env).returncode:
+        return 1
+    cmd = [PY, "-m", "pytest", *(args or ["-n", "auto", "--dist", "loadfile"])]
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 
 

@@ -58,7 +58,7 @@ def client_create(
     if Client.objects.unscoped().filter(agency=agency, name__iexact=name).exists():
         raise ConflictError(f"A client named “{name}” already exists.", field="name")
     try:
-        with transaction.atomic():
+        with transaction.atomic(), agency_scope(agency):
             client = Client.objects.create(agency=agency, name=name, website=website, notes=notes)
             audit_record(agency=agency, actor=actor, verb="client.create", target=client,
                          data={"name": name})
@@ -79,7 +79,7 @@ def client_update(*, client: Client, actor, **fields) -> Client:
             raise ConflictError(f"A client named “{changes['name']}” already exists.", field="name")
     if not changes:
         return client
-    with transaction.atomic():
+    with transaction.atomic(), agency_scope(client.agency_id):
         for key, value in changes.items():
             setattr(client, key, value)
         client.save(update_fields=list(changes))

@@ -5,4 +5,8 @@ from .base import env
 
 SECRET_KEY = "test-secret-key"
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
+# Tests serve static files through the test server; WhiteNoise would only warn about STATIC_ROOT.
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+GRAPH_API_BASE_URL = "http://127.0.0.1:9"  # never the real Graph; tests point it at the simulator
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
