@@ -1,0 +1,564 @@
+"""The Simulator: configuration, state, and the request pipeline that serves every Graph call."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Request, Response
+
+from graph_sim.clock import Clock
+from graph_sim.core import auth
+from graph_sim.core.registry import REGISTRY, Route
+from graph_sim.core.request import SimRequest, SimResponse
+from graph_sim.errors import GraphError, unknown_path
+from graph_sim.faults import THROTTLE_BUC_TYPE, Fault, Faults
+from graph_sim.ratelimit import Limits, RateLimiter
+from graph_sim.state import World, get_attr
+
+log = logging.getLogger("graph_sim")
+
+_VERSION = re.compile(r"^/(v\d+\.\d+)(/.*)?$")
+REDACTED = "REDACTED"
+SECRET_PARAMS = ("access_token", "appsecret_proof", "client_secret", "fb_exchange_token", "code")
+
+
+@dataclass
+class Timings:
+    """Seconds of simulated time for lazy progressions (read on the clock, never slept)."""
+
+    in_process: float = 30.0  # IN_PROCESS → next status after create/edit
+    review: float = 60.0  # PENDING_REVIEW → ACTIVE/PAUSED
+    video_processing: float = 20.0
+    async_job: float = 10.0  # async request sets, async batches, per request
+    report_run: float = 20.0  # async insights report runs
+    oauth_code_ttl: float = 600.0  # OAuth codes are valid 10 minutes
+    short_lived_token: float = 2 * 3600.0  # core-flows.md §1.6 "an hour or two"
+    long_lived_token: float = 60 * 86400.0  # "60 days"
+
+
+@dataclass
+class SimConfig:
+    app_id: str | None = None  # None: derived from the seed
+    app_secret: str | None = None
+    app_name: str = "Adwright"
+    require_appsecret_proof: bool = False
+    default_version: str = "v25.0"
+    deprecated_versions: tuple[str, ...] = ()
+    timings: Timings = field(default_factory=Timings)
+    limits: Limits = field(default_factory=Limits)
+    manual_clock: bool = True
+    clock_speed: float = 1.0
+    clock_start: float | None = None
+
+
+@dataclass
+class CallRecord:
+    """One recorded call; secrets are REDACTED."""
+
+    time: float
+    method: str
+    path: str
+    version: str
+    params: dict[str, str]
+    status: int
+    error_code: int | None = None
+    error_subcode: int | None = None
+    account_id: str | None = None
+    buc: str | None = None
+    kind: str | None = None
+    fault_id: int | None = None
+    in_batch: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class CallLog(list[CallRecord]):
+    """`sim.calls`: a list of CallRecord with small finders for tests."""
+
+    def find(
+        self, *, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[CallRecord]:
+        return [
+            c
+            for c in self
+            if (method is None or c.method == method.upper())
+            and (path is None or re.fullmatch(path.replace("*", ".*"), c.path))
+            and (status is None or c.status == status)
+        ]
+
+
+@dataclass
+class Outgoing:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    drop: bool = False  # close the connection instead of answering
+    delay: float = 0.0
+
+
+class Simulator:
+    """A local Graph API. `sim.wsgi_app` serves it; `sim.reset()` rebuilds the seeded world."""
+
+    def __init__(self, seed: int = 0, config: SimConfig | None = None) -> None:
+        from graph_sim.endpoints import load_endpoints
+
+        load_endpoints()
+        self.seed = seed
+        self.config = config or SimConfig()
+        self.clock = Clock(
+            manual=self.config.manual_clock,
+            speed=self.config.clock_speed,
+            start=self.config.clock_start,
+        )
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Fresh world from the seed, no faults, no calls, empty rate-limit buckets."""
+        from graph_sim.seed import seed_world
+
+        with self.lock:
+            if seed is not None:
+                self.seed = seed
+            self.world = World(self.seed)
+            self.world.clock = self.clock  # type: ignore[attr-defined]
+            self.world.sim = self  # type: ignore[attr-defined]
+            self.faults = Faults(seed=self.seed)
+            self.calls = CallLog()
+            self.ratelimit = RateLimiter(self.config.limits)
+            self.oauth_codes: dict[str, dict[str, Any]] = {}
+            seed_world(self.world, self.world.rng)
+
+    # conveniences for tests --------------------------------------------------------------
+    @property
+    def app(self):
+        return self.world.apps[self.world.demo["app_id"]]
+
+    def mint_token(
+        self,
+        user_id: str | None = None,
+        scopes: tuple[str, ...] | list[str] = ("ads_management", "ads_read", "business_management"),
+        *,
+        expires_in: float | None = None,
+        long_lived: bool = True,
+        system_user: bool = False,
+    ):
+        """A token record for a user (default: the demo user). Long-lived by default; system-user
+        tokens never expire."""
+        timings = self.config.timings
+        with self.lock:
+            if system_user:
+                user_id = user_id or self.world.demo["system_user_id"]
+                lifetime = expires_in
+            else:
+                user_id = user_id or self.world.demo["user_id"]
+                default = timings.long_lived_token if long_lived else timings.short_lived_token
+                lifetime = default if expires_in is None else expires_in
+            app_id = self.world.demo["app_id"]
+            if not system_user:
+                self.world.grants.setdefault((app_id, user_id), set()).update(scopes)
+            return self.world.mint_token(
+                app_id=app_id,
+                user_id=user_id,
+                scopes=scopes,
+                now=self.clock.now(),
+                expires_in=lifetime,
+                kind="system_user" if system_user else "user",
+                long_lived=long_lived or system_user,
+            )
+
+    def proof(self, token_value: str) -> str:
+        return auth.appsecret_proof(self.app.secret, token_value)
+
+    # the pipeline ---------------------------------------------------------------------------
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        params: dict[str, str] = dict(request.args.items())
+        files: dict[str, FileStorage] = {}
+        raw = b""
+        if request.method in ("POST", "PUT", "DELETE"):
+            ctype = request.mimetype
+            if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                params.update(request.form.items())
+                files = dict(request.files.items())
+            else:
+                raw = request.get_data()
+                if ctype == "application/json" and raw:
+                    try:
+                        body = json.loads(raw)
+                    except ValueError:
+                        body = None
+                    if isinstance(body, dict):
+                        for key, value in body.items():
+                            params[key] = value if isinstance(value, str) else json.dumps(value)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        out = self.handle(
+            method=request.method,
+            path=request.path,
+            params=params,
+            files=files,
+            headers=headers,
+            raw_body=raw,
+            base_url=request.host_url.rstrip("/"),
+            http=request,
+        )
+        if out.delay:
+            time.sleep(out.delay)
+        if out.drop:
+            sock = environ.get("werkzeug.socket")
+            if isinstance(sock, socket.socket):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            # With the socket shut, the server's write fails and the client sees a dropped
+            # connection; without a socket (e.g. a test client) the best we can do is a bare 502.
+            out = Outgoing(502, {"content-type": "text/plain"}, b"")
+        response = Response(out.body, status=out.status, headers=list(out.headers.items()))
+        return response(environ, start_response)
+
+    def handle(
+        self,
+        *,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        files: dict[str, FileStorage] | None = None,
+        headers: dict[str, str] | None = None,
+        raw_body: bytes = b"",
+        base_url: str = "",
+        http: Request | None = None,
+        batch_depth: int = 0,
+    ) -> Outgoing:
+        """Run one Graph call through the whole pipeline. The sync batch endpoint calls this for
+        each operation (`batch_depth=1`), so operations get auth, limits, faults and logging."""
+        headers = headers or {}
+        method = method.upper()
+        if "?" in path:
+            split = urlsplit(path)
+            path = split.path
+            params = {**dict(parse_qsl(split.query, keep_blank_values=True)), **params}
+        if path.startswith("/__sim__/"):
+            from graph_sim.core.control import handle_control
+
+            with self.lock:
+                return handle_control(self, method, path, params, raw_body, base_url)
+
+        match = _VERSION.match(path)
+        version = match.group(1) if match else self.config.default_version
+        unversioned = (match.group(2) or "/") if match else (path or "/")
+        with self.lock:
+            req = SimRequest(
+                sim=self,
+                http=http,
+                method=method,
+                version=version,
+                path=unversioned,
+                params=params,
+                files=files,
+                raw_body=raw_body,
+                headers=headers,
+            )
+            req.base_url = base_url
+            req.version_prefix = f"/{match.group(1)}" if match else ""
+            req.batch_depth = batch_depth
+            record = CallRecord(
+                time=self.clock.now(),
+                method=method,
+                path=unversioned,
+                version=version,
+                params=_redact(params),
+                status=200,
+                in_batch=batch_depth > 0,
+            )
+            extra_headers: dict[str, str] = {}
+            delay = 0.0
+            try:
+                result, delay = self._run(req, record, extra_headers)
+                out = self._render(req, result, extra_headers)
+            except GraphError as err:
+                out = self._render_error(err, extra_headers)
+                record.error_code, record.error_subcode = err.code, err.subcode
+            except _Drop as drop:
+                out = Outgoing(0, {}, b"", drop=True)
+                record.fault_id = drop.fault.id
+                delay = drop.fault.delay
+            except Exception:  # a simulator bug: answer like Graph's code 1, keep serving
+                log.exception("graph_sim handler crashed on %s %s", method, path)
+                out = self._render_error(
+                    GraphError("An unknown error occurred", code=1, http_status=500), extra_headers
+                )
+                record.error_code = 1
+            record.status = out.status
+            record.account_id = req.account_id
+            record.buc = req.buc
+            self.calls.append(record)
+        out.delay = delay
+        return out
+
+    def _run(
+        self, req: SimRequest, record: CallRecord, extra_headers: dict[str, str]
+    ) -> tuple[Any, float]:
+        version = req.version
+        if version in self.config.deprecated_versions:
+            raise GraphError(
+                "You are calling a deprecated version of the Ads API. Please update to the "
+                "latest version.",
+                code=2635,
+            )
+        route, path_params, allowed = self._match(req.method, req.path)
+        auth_mode = route.auth if route else "user"
+        if auth_mode != "none":
+            value = auth.token_from(req.params, req.headers)
+            if not value:
+                raise auth.missing_token_error()
+            req.token = auth.resolve_token(self, value)
+            auth.check_appsecret_proof(self, req.token, req.params)
+
+        node_type = edge = None
+        obj = None
+        if route is not None:
+            handler = route.handler
+            req.path_params = path_params
+            if "account_id" in path_params:
+                req.account_id = f"act_{path_params['account_id']}"
+            req.buc = route.buc or _default_buc(req.path, req.account_id)
+            kinds = [k for k in (route.kind or route.pattern, req.buc) if k]
+            call_args: tuple[Any, ...] = ()
+            call_kwargs: dict[str, Any] = dict(path_params)
+        else:
+            if allowed:
+                raise GraphError(
+                    f"Unsupported {req.method.lower()} request.",
+                    code=100,
+                    subcode=33,
+                    type="GraphMethodException",
+                )
+            handler, obj, node_type, edge = self._resolve_node(req)
+            kinds = [k for k in (node_type, edge, req.buc) if k]
+            call_args, call_kwargs = (obj,), {}
+        record.kind = kinds[0] if kinds else None
+
+        # Rate limits: every call that got past the token counts, even while blocked.
+        usage = self.ratelimit.count(
+            world=self.world,
+            now=self.clock.now(),
+            app_id=req.token.app_id if req.token else None,
+            user_id=req.user_id,
+            account_id=req.account_id[4:] if req.account_id else None,
+            buc=req.buc,
+            calls=max(1, len(req.list_param("ids") or []) if req.path == "/" else 1),
+            tier=self._tier(req.account_id),
+        )
+        extra_headers.update(usage.headers)
+        if usage.error is not None:
+            raise usage.error
+
+        fault = self.faults.pick(req.method, req.path, kinds, after_apply=False)
+        delay = 0.0
+        if fault is not None:
+            record.fault_id = fault.id
+            delay = self._apply_fault(fault, req, extra_headers)
+        result = handler(req, *call_args, **call_kwargs)
+        after = self.faults.pick(req.method, req.path, kinds, after_apply=True)
+        if after is not None:
+            record.fault_id = after.id
+            delay += self._apply_fault(after, req, extra_headers)
+        return result, delay
+
+    def _apply_fault(self, fault: Fault, req: SimRequest, extra: dict[str, str]) -> float:
+        if fault.effect == "delay":
+            return fault.delay
+        if fault.effect == "drop":
+            raise _Drop(fault)
+        if fault.effect == "http_500":
+            raise _Http500()
+        err = fault.error()
+        if fault.effect == "throttle":
+            buc = THROTTLE_BUC_TYPE.get(err.code)
+            key = req.account_id[4:] if req.account_id else self.world.demo.get("app_id", "0")
+            entry: dict[str, Any] = {
+                "type": buc or req.buc or "ads_management",
+                "call_count": 100,
+                "total_cputime": 100,
+                "total_time": 100,
+                "estimated_time_to_regain_access": fault.eta_minutes,
+            }
+            if entry["type"] in ("ads_management", "ads_insights"):
+                entry["ads_api_access_tier"] = self._tier(req.account_id)
+            if err.code in (4, 17, 32, 613):
+                extra["x-app-usage"] = json.dumps(
+                    {"call_count": 100, "total_cputime": 100, "total_time": 100}
+                )
+            extra["x-business-use-case-usage"] = json.dumps({key: [entry]})
+        raise err
+
+    def _tier(self, act_id: str | None) -> str:
+        account = self.world.ad_account(act_id) if act_id else None
+        return account.tier if account else self.config.limits.tier
+
+    def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        allowed = False
+        for r in REGISTRY.routes:
+            m = r.regex.match(path)
+            if not m:
+                continue
+            if r.method == method:
+                return r, m.groupdict(), True
+            allowed = True
+        return None, {}, allowed
+
+    def _resolve_node(self, req: SimRequest) -> tuple[Any, Any, str, str | None]:
+        parts = [p for p in req.path.split("/") if p]
+        if not parts or len(parts) > 2:
+            raise unknown_path(req.path)
+        obj_id = parts[0]
+        if obj_id == "me":
+            if req.token is None or req.token.user_id is None:
+                raise GraphError(
+                    "An active access token must be used to query information about the "
+                    "current user.",
+                    code=2500,
+                )
+            obj_id = req.token.user_id
+        found = self.world.lookup(obj_id)
+        if found is None:
+            raise unknown_path(obj_id)
+        node_type, obj = found
+        handlers = REGISTRY.nodes.get(node_type)
+        edge = parts[1] if len(parts) == 2 else None
+        handler = None
+        buc = None
+        if handlers is not None:
+            if edge is None:
+                handler = {
+                    "GET": handlers.reader,
+                    "POST": handlers.updater,
+                    "DELETE": handlers.deleter,
+                }.get(req.method)
+                buc = handlers.buc
+            else:
+                handler = handlers.edges.get((req.method, edge))
+                buc = handlers.edge_options.get((req.method, edge), {}).get("buc")
+        if handler is None:
+            if edge is None:
+                raise GraphError(
+                    f"Unsupported {req.method.lower()} request. Object with ID '{obj_id}' does "
+                    "not exist, cannot be loaded due to missing permissions, or does not support "
+                    "this operation.",
+                    code=100,
+                    subcode=33,
+                    type="GraphMethodException",
+                )
+            raise GraphError(f"Unknown path components: /{edge}", code=2500)
+        account_id = get_attr(obj, "account_id") if node_type != "adaccount" else obj.account_id
+        if account_id:
+            # Objects inside an ad account: the caller must have access to it, and the scope for
+            # this method (core-flows.md §8 items 3 and 6).
+            req.account(str(account_id))
+        req.buc = buc or _default_buc(req.path, req.account_id, edge=edge)
+        return handler, obj, node_type, edge
+
+    def _render(self, req: SimRequest, result: Any, extra: dict[str, str]) -> Outgoing:
+        headers = self._base_headers(req.version)
+        headers.update(extra)
+        if isinstance(result, Response):
+            body = result.get_data()
+            headers.update({k.lower(): v for k, v in result.headers.items()})
+            return Outgoing(result.status_code, headers, body)
+        status = 200
+        if isinstance(result, SimResponse):
+            status = result.status
+            headers.update({k.lower(): v for k, v in result.headers.items()})
+            if result.content_type:
+                headers["content-type"] = result.content_type
+                body_value = result.body
+                data = body_value if isinstance(body_value, bytes) else str(body_value).encode()
+                return Outgoing(status, headers, data)
+            result = result.body
+        data = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
+        if req.method == "GET" and status == 200:
+            # core-flows.md §3.4: a quoted hash of the exact body; a match → 304, no body.
+            etag = '"' + hashlib.sha1(data, usedforsecurity=False).hexdigest() + '"'
+            headers["etag"] = etag
+            if_none = req.headers.get("if-none-match", "")
+            if etag in [t.strip() for t in if_none.split(",")] or if_none.strip() == "*":
+                headers.pop("content-type", None)
+                headers["content-length"] = "0"
+                return Outgoing(304, headers, b"")
+        return Outgoing(status, headers, data)
+
+    def _render_error(self, err: GraphError | _Http500, extra: dict[str, str]) -> Outgoing:
+        headers = self._base_headers(self.config.default_version)
+        headers.update(extra)
+        if isinstance(err, _Http500):
+            headers["content-type"] = "text/html; charset=utf-8"
+            return Outgoing(500, headers, b"<html><body>500 Internal Server Error</body></html>")
+        headers.update({k.lower(): v for k, v in err.headers.items()})
+        eta = getattr(err, "eta_minutes", None)
+        if eta is not None and "x-business-use-case-usage" in headers:
+            headers["x-business-use-case-usage"] = _with_eta(
+                headers["x-business-use-case-usage"], eta
+            )
+        headers["x-fb-trace-id"] = err.fbtrace_id
+        body = json.dumps(err.as_json(), separators=(",", ":")).encode()
+        return Outgoing(err.http_status, headers, body)
+
+    def _base_headers(self, version: str) -> dict[str, str]:
+        return {
+            "content-type": "application/json; charset=UTF-8",
+            "facebook-api-version": version,
+            "access-control-allow-origin": "*",
+            "cache-control": "private, no-cache, no-store, must-revalidate",
+            "pragma": "no-cache",
+            "expires": "Sat, 01 Jan 2000 00:00:00 GMT",
+            "x-fb-rev": "1",
+            "x-fb-debug": "graph-sim",
+        }
+
+
+class _Drop(Exception):
+    def __init__(self, fault: Fault) -> None:
+        super().__init__("drop")
+        self.fault = fault
+
+
+class _Http500(GraphError):
+    def __init__(self) -> None:
+        super().__init__("Internal Server Error", code=1, http_status=500)
+
+
+def _default_buc(path: str, account_id: str | None, edge: str | None = None) -> str | None:
+    """Which business use case a call belongs to when its handler does not say."""
+    if edge == "insights" or path.endswith("/insights") or "/insights/" in path:
+        return "ads_insights"
+    if "customaudiences" in path:
+        return "custom_audience"
+    return "ads_management" if account_id else None
+
+
+def _with_eta(header: str, eta: int) -> str:
+    try:
+        usage = json.loads(header)
+        for entries in usage.values():
+            for entry in entries:
+                entry["estimated_time_to_regain_access"] = max(
+                    eta, entry.get("estimated_time_to_regain_access", 0)
+                )
+        return json.dumps(usage, separators=(",", ":"))
+    except (ValueError, AttributeError, TypeError):
+        return header
+
+
+def _redact(params: dict[str, str]) -> dict[str, str]:
+    return {k: (REDACTED if k in SECRET_PARAMS else v) for k, v in params.items()}

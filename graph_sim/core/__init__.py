@@ -1,0 +1,35 @@
+"""What endpoint modules import: registration decorators, the request type and response helpers."""
+
+from graph_sim.core.fields import FieldSpec, modifier_json, parse_fields, render_fields
+from graph_sim.core.paging import decode_cursor, encode_cursor, paginate
+from graph_sim.core.registry import (
+    REGISTRY,
+    node_deleter,
+    node_edge,
+    node_reader,
+    node_updater,
+    route,
+    seeder,
+)
+from graph_sim.core.request import SimRequest, SimResponse
+from graph_sim.errors import GraphError
+
+__all__ = [
+    "REGISTRY",
+    "FieldSpec",
+    "GraphError",
+    "SimRequest",
+    "SimResponse",
+    "decode_cursor",
+    "encode_cursor",
+    "modifier_json",
+    "node_deleter",
+    "node_edge",
+    "node_reader",
+    "node_updater",
+    "paginate",
+    "parse_fields",
+    "render_fields",
+    "route",
+    "seeder",
+]

@@ -1,0 +1,165 @@
+"""Where endpoint modules register their handlers: explicit routes, node-type handlers, seeders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Handler = Callable[..., Any]
+
+# BUC types from core-flows.md §6.2 item 3.
+BUC_TYPES = (
+    "ads_management",
+    "ads_insights",
+    "custom_audience",
+    "instagram",
+    "leadgen",
+    "messenger",
+    "pages",
+)
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: str
+    handler: Handler
+    regex: re.Pattern[str]
+    auth: str = "user"  # "user" (any valid token), "app" (app token allowed too), "none"
+    buc: str | None = None  # BUC type for rate limits; None → derived from the path
+    kind: str | None = None  # endpoint kind, matched by fault plans; defaults to the pattern
+    name: str = ""
+
+
+@dataclass
+class NodeHandlers:
+    reader: Handler | None = None
+    updater: Handler | None = None
+    deleter: Handler | None = None
+    edges: dict[tuple[str, str], Handler] = field(default_factory=dict)  # (METHOD, edge)
+    edge_options: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    buc: str | None = None
+
+
+@dataclass
+class Registry:
+    routes: list[Route] = field(default_factory=list)
+    nodes: dict[str, NodeHandlers] = field(default_factory=dict)
+    seeders: list[tuple[int, Handler]] = field(default_factory=list)
+
+    def node(self, node_type: str) -> NodeHandlers:
+        return self.nodes.setdefault(node_type, NodeHandlers())
+
+
+REGISTRY = Registry()
+
+_PARAM = re.compile(r"<([a-zA-Z_][a-zA-Z0-9_]*)(?::(path))?>")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """`/act_<account_id>/campaigns` → regex with named groups; `<x:path>` may contain slashes."""
+    out, pos = [], 0
+    for m in _PARAM.finditer(pattern):
+        out.append(re.escape(pattern[pos : m.start()]))
+        out.append(f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)")
+        pos = m.end()
+    out.append(re.escape(pattern[pos:]))
+    return re.compile("^" + "".join(out) + "/?$" if pattern != "/" else "^/$")
+
+
+def route(
+    method: str | list[str],
+    pattern: str,
+    *,
+    auth: str = "user",
+    buc: str | None = None,
+    kind: str | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register `handler(req, **path_params)` for an unversioned path pattern.
+
+    The core strips `/vNN.N` before matching, so register `/act_<account_id>/campaigns`, not a
+    versioned path. Explicit routes win over the generic `/<id>` and `/<id>/<edge>` dispatch.
+    """
+    methods = [method] if isinstance(method, str) else list(method)
+
+    def decorator(handler: Handler) -> Handler:
+        for m in methods:
+            REGISTRY.routes.append(
+                Route(
+                    method=m.upper(),
+                    pattern=pattern,
+                    handler=handler,
+                    regex=_compile(pattern),
+                    auth=auth,
+                    buc=buc,
+                    kind=kind,
+                    name=f"{handler.__module__}.{handler.__name__}",
+                )
+            )
+        return handler
+
+    return decorator
+
+
+def node_reader(node_type: str, *, buc: str | None = None) -> Callable[[Handler], Handler]:
+    """`GET /<id>` for a node type: `handler(req, obj) -> dict`."""
+
+    def decorator(handler: Handler) -> Handler:
+        REGISTRY.node(node_type).reader = handler
+        if buc:
+            REGISTRY.node(node_type).buc = buc
+        return handler
+
+    return decorator
+
+
+def node_updater(node_type: str) -> Callable[[Handler], Handler]:
+    """`POST /<id>` for a node type: `handler(req, obj) -> dict` (usually `{"success": true}`)."""
+
+    def decorator(handler: Handler) -> Handler:
+        REGISTRY.node(node_type).updater = handler
+        return handler
+
+    return decorator
+
+
+def node_deleter(node_type: str) -> Callable[[Handler], Handler]:
+    """`DELETE /<id>` for a node type: `handler(req, obj) -> dict`."""
+
+    def decorator(handler: Handler) -> Handler:
+        REGISTRY.node(node_type).deleter = handler
+        return handler
+
+    return decorator
+
+
+def node_edge(
+    node_type: str,
+    edge: str,
+    *,
+    methods: list[str] | tuple[str, ...] = ("GET",),
+    buc: str | None = None,
+) -> Callable[[Handler], Handler]:
+    """`METHOD /<id>/<edge>` for a node type: `handler(req, obj) -> dict`."""
+
+    def decorator(handler: Handler) -> Handler:
+        node = REGISTRY.node(node_type)
+        for m in methods:
+            node.edges[(m.upper(), edge)] = handler
+            node.edge_options[(m.upper(), edge)] = {"buc": buc}
+        return handler
+
+    return decorator
+
+
+def seeder(order: int = 100) -> Callable[[Handler], Handler]:
+    """Extend the seeded demo world: `handler(world, rng)` runs after the core seed, lowest
+    `order` first. `world.demo` holds the seeded ids; `world.clock.now()` is the current time."""
+
+    def decorator(handler: Handler) -> Handler:
+        REGISTRY.seeders.append((order, handler))
+        return handler
+
+    return decorator

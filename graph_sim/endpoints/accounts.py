@@ -1,0 +1,186 @@
+"""Reads of the user, businesses, pages, Instagram and ad accounts (reference.md §1.1, §2.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_sim.core import SimRequest, node_edge, node_reader, paginate, render_fields
+from graph_sim.errors import GraphError
+from graph_sim.state import AdAccount, Business, InstagramAccount, Page, User
+
+# reference.md §2.3: the fields we model; `id` and `account_id` are the defaults.
+AD_ACCOUNT_DEFAULTS = ("id", "account_id")
+
+
+def ad_account_json(req: SimRequest, account: AdAccount) -> dict[str, Any]:
+    """The ad account as Graph shows it: money as numeric strings in the basic unit,
+    status codes as integers (reference.md §10 item 6)."""
+    world = req.world
+    business = world.businesses.get(account.business_id or "")
+    return {
+        "id": account.id,
+        "account_id": account.account_id,
+        "name": account.name,
+        "currency": account.currency,
+        "timezone_name": account.timezone_name,
+        "timezone_offset_hours_utc": account.timezone_offset_hours_utc,
+        "timezone_id": account.timezone_id,
+        "account_status": account.account_status,
+        "disable_reason": account.disable_reason,
+        "amount_spent": str(account.amount_spent),
+        "balance": str(account.balance),
+        "spend_cap": str(account.spend_cap),
+        "business": {"id": business.id, "name": business.name} if business else None,
+        "business_name": business.name if business else None,
+        "owner": account.owner,
+        "created_time": req.sim.clock.iso(account.created_time),
+        "age": round((req.now() - account.created_time) / 86400.0, 2),
+        "min_daily_budget": account.min_daily_budget,
+        "funding_source": account.funding_source,
+        "is_personal": account.is_personal,
+        "is_prepay_account": False,
+        "is_notifications_enabled": True,
+        "default_dsa_payor": account.default_dsa_payor,
+        "default_dsa_beneficiary": account.default_dsa_beneficiary,
+        "end_advertiser": account.end_advertiser,
+        "media_agency": account.media_agency,
+        "partner": account.partner,
+        "capabilities": [],
+        "user_tasks": ["MANAGE", "ADVERTISE", "ANALYZE"],
+        "tos_accepted": {"web_custom_audience_tos": 1},
+    }
+
+
+def render_ad_account(req: SimRequest, account: AdAccount, defaults=AD_ACCOUNT_DEFAULTS):
+    return render_fields(ad_account_json(req, account), req.fields, defaults)
+
+
+@node_reader("adaccount")
+def read_ad_account(req: SimRequest, account: AdAccount) -> dict[str, Any]:
+    # reference.md §2.3 / §10 item 5: no fields → {"id": "act_<n>", "account_id": "<n>"}.
+    return render_ad_account(req, account)
+
+
+def user_json(req: SimRequest, user: User) -> dict[str, Any]:
+    return {"id": user.id, "name": user.name}
+
+
+@node_reader("user")
+@node_reader("system_user")
+def read_user(req: SimRequest, user: User) -> dict[str, Any]:
+    if req.token is None or req.token.user_id != user.id:
+        raise GraphError(
+            f"Unsupported get request. Object with ID '{user.id}' does not exist, cannot be "
+            "loaded due to missing permissions, or does not support this operation.",
+            code=100,
+            subcode=33,
+            type="GraphMethodException",
+        )
+    return render_fields(user_json(req, user), req.fields, ("id", "name"))
+
+
+def _require_self(req: SimRequest, user: User) -> None:
+    if req.token is None or req.token.user_id != user.id:
+        raise GraphError("Permissions error", code=200, http_status=403)
+
+
+@node_edge("user", "adaccounts")
+@node_edge("system_user", "adaccounts")
+def user_adaccounts(req: SimRequest, user: User) -> dict[str, Any]:
+    _require_self(req, user)
+    req.require_ads_access(write=False)
+    accounts = req.world.accounts_for_user(user.id)
+    return paginate(req, accounts, render=lambda a: render_ad_account(req, a))
+
+
+def business_json(business: Business, req: SimRequest) -> dict[str, Any]:
+    return {
+        "id": business.id,
+        "name": business.name,
+        "created_time": req.sim.clock.iso(business.created_time),
+        "verification_status": business.verification_status,
+    }
+
+
+@node_edge("user", "businesses")
+@node_edge("system_user", "businesses")
+def user_businesses(req: SimRequest, user: User) -> dict[str, Any]:
+    _require_self(req, user)
+    req.require_scope("business_management")
+    ids = list(req.world.user_businesses.get(user.id, []))
+    if user.kind == "system_user" and user.business_id:
+        ids = [user.business_id]
+    items = [req.world.businesses[b] for b in ids]
+
+    def render(business: Business) -> dict[str, Any]:
+        return render_fields(business_json(business, req), req.fields, ("id", "name"))
+
+    return paginate(req, items, render=render)
+
+
+def _business_member(req: SimRequest, business: Business) -> None:
+    uid = req.user_id
+    user = req.world.users.get(uid or "")
+    if user and user.kind == "system_user" and user.business_id == business.id:
+        return
+    if business.id not in req.world.user_businesses.get(uid or "", []):
+        raise GraphError("Permissions error", code=200, http_status=403)
+
+
+@node_reader("business")
+def read_business(req: SimRequest, business: Business) -> dict[str, Any]:
+    _business_member(req, business)
+    return render_fields(business_json(business, req), req.fields, ("id", "name"))
+
+
+def _business_accounts(req: SimRequest, business: Business, ids: list[str]) -> dict[str, Any]:
+    _business_member(req, business)
+    req.require_scope("business_management")
+    accounts = [req.world.ad_accounts[i] for i in ids if i in req.world.ad_accounts]
+    return paginate(req, accounts, render=lambda a: render_ad_account(req, a))
+
+
+@node_edge("business", "owned_ad_accounts")
+def business_owned_accounts(req: SimRequest, business: Business) -> dict[str, Any]:
+    return _business_accounts(req, business, business.owned_ad_accounts)
+
+
+@node_edge("business", "client_ad_accounts")
+def business_client_accounts(req: SimRequest, business: Business) -> dict[str, Any]:
+    return _business_accounts(req, business, business.client_ad_accounts)
+
+
+def page_json(page: Page) -> dict[str, Any]:
+    return {
+        "id": page.id,
+        "name": page.name,
+        "category": page.category,
+        "instagram_business_account": (
+            {"id": page.instagram_business_account} if page.instagram_business_account else None
+        ),
+    }
+
+
+@node_edge("user", "accounts")
+def user_pages(req: SimRequest, user: User) -> dict[str, Any]:
+    """`/me/accounts`: the Pages the user admins, with page tokens (Graph's shape)."""
+    _require_self(req, user)
+    pages = [req.world.pages[p] for p in req.world.user_pages.get(user.id, [])]
+
+    def render(page: Page) -> dict[str, Any]:
+        body = page_json(page) | {"access_token": page.access_token, "tasks": ["ADVERTISE"]}
+        return render_fields(body, req.fields, ("id", "name", "category", "access_token", "tasks"))
+
+    return paginate(req, pages, render=render)
+
+
+@node_reader("page")
+def read_page(req: SimRequest, page: Page) -> dict[str, Any]:
+    return render_fields(page_json(page), req.fields, ("id", "name"))
+
+
+@node_reader("instagram_account")
+def read_instagram_account(req: SimRequest, account: InstagramAccount) -> dict[str, Any]:
+    return render_fields(
+        {"id": account.id, "username": account.username}, req.fields, ("id", "username")
+    )
