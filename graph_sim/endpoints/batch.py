@@ -146,7 +146,7 @@ def _parse_item(index: int, item: Any, default_method: str) -> Operation:
     return op
 
 
-def _decode_body(body: str | dict[str, Any] | None) -> list[tuple[str, str]]:
+def decode_body(body: str | dict[str, Any] | None) -> list[tuple[str, str]]:
     if body is None or body == "":
         return []
     if isinstance(body, dict):
@@ -199,9 +199,10 @@ def run_operation(
     files: dict[str, FileStorage],
     base_url: str,
     batch_depth: int,
-) -> OpResult:
+) -> OpResult | None:
     """Resolve references, then dispatch the operation through `sim.handle` (auth, rate limits,
-    faults, call log and ETags included). Raises DependencyFailed for an unusable dependency."""
+    faults, call log and ETags included). Raises DependencyFailed for an unusable dependency;
+    None means the operation did not complete (a dropped call)."""
     if op.error is not None:
         return error_result(op.error)
     for name in op.needs:
@@ -222,7 +223,7 @@ def run_operation(
     try:
         path, query = _split_relative_url(substitute(op.relative_url, lookup))
         query = [(substitute(k, lookup), substitute(v, lookup)) for k, v in query]
-        body = [(substitute(k, lookup), substitute(v, lookup)) for k, v in _decode_body(op.body)]
+        body = [(substitute(k, lookup), substitute(v, lookup)) for k, v in decode_body(op.body)]
         path = substitute(path, lookup)
     except UnresolvedReference as ref:
         raise DependencyFailed(ref.name, why=ref.why) from None
@@ -261,7 +262,9 @@ def run_operation(
     return _result_from(out)
 
 
-def _result_from(out: Any) -> OpResult:
+def _result_from(out: Any) -> OpResult | None:
+    if getattr(out, "drop", False):
+        return None  # a dropped connection inside a batch: the operation did not complete
     headers = dict(out.headers)
     if out.status == 304:
         return OpResult(304, headers, None, ok=True, document=None)
