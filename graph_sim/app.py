@@ -112,6 +112,7 @@ class Simulator:
     """A local Graph API. `sim.wsgi_app` serves it; `sim.reset()` rebuilds the seeded world."""
 
     def __init__(self, seed: int = 0, config: SimConfig | None = None) -> None:
+        import graph_sim.core.root  # noqa: F401  (registers `GET /?ids=`)
         from graph_sim.endpoints import load_endpoints
 
         load_endpoints()

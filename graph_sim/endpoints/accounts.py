@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_sim.core import SimRequest, node_edge, node_reader, paginate, render_fields
-from graph_sim.errors import GraphError
+from graph_sim.core import (
+    SimRequest,
+    node_edge,
+    node_reader,
+    node_updater,
+    paginate,
+    render_fields,
+)
+from graph_sim.errors import GraphError, invalid_parameter
 from graph_sim.state import AdAccount, Business, InstagramAccount, Page, User
 
 # reference.md §2.3: the fields we model; `id` and `account_id` are the defaults.
@@ -184,3 +191,55 @@ def read_instagram_account(req: SimRequest, account: InstagramAccount) -> dict[s
     return render_fields(
         {"id": account.id, "username": account.username}, req.fields, ("id", "username")
     )
+
+
+# Currencies without a minor unit: `spend_cap` in standard denomination equals the basic unit.
+ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "CLP", "VND", "TWD", "HUF", "ISK", "COP", "IDR"}
+
+
+def to_minor_units(amount: float, currency: str) -> int:
+    return round(amount) if currency in ZERO_DECIMAL_CURRENCIES else round(amount * 100)
+
+
+@node_updater("adaccount")
+def update_ad_account(req: SimRequest, account: AdAccount) -> dict[str, Any]:
+    """`POST /act_<id>` (reference.md §2.5, §10 items 7-9) → `{"success": true}`."""
+    updates: dict[str, Any] = {}
+    if req.has("name"):
+        name = req.param("name", "")
+        if not name.strip():
+            raise invalid_parameter("Param name must be a non-empty string")
+        updates["name"] = name
+    has_payor, has_bene = req.has("default_dsa_payor"), req.has("default_dsa_beneficiary")
+    if has_payor != has_bene:
+        # "both or neither"; unset by passing two empty strings at once.
+        raise invalid_parameter(
+            "default_dsa_payor and default_dsa_beneficiary must be set or unset together"
+        )
+    if has_payor:
+        updates["default_dsa_payor"] = req.param("default_dsa_payor") or None
+        updates["default_dsa_beneficiary"] = req.param("default_dsa_beneficiary") or None
+    for key in ("end_advertiser", "media_agency", "partner"):
+        if req.has(key):
+            current = getattr(account, key)
+            if current not in ("NONE", "UNFOUND") and req.param(key) != current:
+                raise invalid_parameter(f"{key} cannot be changed once it is set")
+            updates[key] = req.param(key)
+    if req.has("spend_cap"):
+        cap = req.float_param("spend_cap") or 0.0
+        if cap < 0:
+            raise invalid_parameter("Param spend_cap must be a non-negative number")
+        # reference.md §1 Money: written in standard denomination, read in the basic unit.
+        updates["spend_cap"] = to_minor_units(cap, account.currency)
+    action = req.param("spend_cap_action")
+    if action not in (None, "", "reset", "delete"):
+        raise invalid_parameter("Param spend_cap_action must be one of {reset, delete}")
+    if not updates and not action:
+        raise invalid_parameter("No fields to update")
+    for key, value in updates.items():
+        setattr(account, key, value)
+    if action == "reset":
+        account.amount_spent = 0
+    elif action == "delete":
+        account.spend_cap = 0
+    return {"success": True}
