@@ -1,0 +1,603 @@
+"""Reading ad objects: their Graph JSON, edge listings with status filters, and the tree walk
+other simulator modules (insights) use to see an account's campaigns, ad sets and ads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from graph_sim.core.fields import FieldSpec, render_fields
+from graph_sim.errors import GraphError, invalid_parameter
+from graph_sim.objects import enums
+from graph_sim.objects import params as p
+from graph_sim.objects.model import (
+    AD,
+    ADSET,
+    CAMPAIGN,
+    CREATIVE,
+    GRAPH_TYPE_NAMES,
+    AdObject,
+    get_object,
+    objects_of,
+    objects_state,
+)
+from graph_sim.objects.status import creative_status, effective_status
+
+if TYPE_CHECKING:
+    from graph_sim.state import World
+
+# Extra fields other modules add to our nodes, e.g. `insights` so that
+# `GET /<campaign>?fields=insights{impressions}` embeds the insights edge:
+# FIELD_PROVIDERS[node_type][field] = fn(world, obj, spec, context) -> JSON value.
+FieldProvider = Callable[[Any, AdObject, FieldSpec, Mapping[str, Any]], Any]
+FIELD_PROVIDERS: dict[str, dict[str, FieldProvider]] = {
+    CAMPAIGN: {},
+    ADSET: {},
+    AD: {},
+    CREATIVE: {},
+}
+
+# Only `id` unless asked (ad-reference.txt marks only `id` as default; core-flows.md §5.3).
+DEFAULT_FIELDS = ("id",)
+
+_CONTENT_OBJECT_TYPES = {
+    "link_data": "SHARE",
+    "video_data": "VIDEO",
+    "photo_data": "PHOTO",
+    "text_data": "STATUS",
+    "template_data": "SHARE",
+}
+
+
+def _money(value: Any) -> str | None:
+    # Graph reads budgets back as numeric strings in the minor unit (reference.md §1).
+    return None if value is None else str(value)
+
+
+def _time(value: float | None) -> str | None:
+    return p.iso(value)
+
+
+def _ref(world: World, kind: str, obj_id: str | None, context: Mapping[str, Any]):
+    """A link field (`campaign`, `adset`, `creative`): `{"id"}` unless subfields are asked,
+    then the linked node rendered with them (`creative{name,object_story_spec}`)."""
+    if obj_id is None:
+        return None
+
+    def value(spec: FieldSpec) -> Any:
+        if not spec.children:
+            return {"id": obj_id}
+        target = get_object(world, obj_id, kind)
+        if target is None:
+            return {"id": obj_id}
+        return object_json(world, target, context)
+
+    return value
+
+
+def object_json(world: World, obj: AdObject, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Every readable field of an object (None where unset, so it is known but omitted)."""
+    now = context["now"]
+    builders = {CAMPAIGN: _campaign, ADSET: _adset, AD: _ad, CREATIVE: _creative}
+    out = builders[obj.node_type](world, obj, now, context)
+    for name, provider in FIELD_PROVIDERS.get(obj.node_type, {}).items():
+        out[name] = lambda spec, fn=provider: fn(world, obj, spec, context)
+    return out
+
+
+def _common(obj: AdObject, now: float) -> dict[str, Any]:
+    return {
+        "id": obj.id,
+        "account_id": obj.account_id,
+        "name": obj.name,
+        "created_time": _time(obj.created_time),
+        "updated_time": _time(obj.updated_time),
+        "adlabels": obj.data.get("adlabels"),
+        # post-processing.txt: issues_info is set when post-processing failed.
+        "issues_info": obj.issues_info if obj.issues_info and now >= obj.processing_until else None,
+    }
+
+
+def _campaign(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    d = obj.data
+    budget = d.get("daily_budget") or d.get("lifetime_budget")
+    categories = d.get("special_ad_categories") or []
+    return {
+        **_common(obj, now),
+        "objective": d.get("objective"),
+        "status": obj.status,
+        "configured_status": obj.status,
+        "effective_status": effective_status(world, obj, now),
+        "buying_type": d.get("buying_type", "AUCTION"),
+        "bid_strategy": d.get("bid_strategy"),
+        "daily_budget": _money(d.get("daily_budget")),
+        "lifetime_budget": _money(d.get("lifetime_budget")),
+        "budget_remaining": _money(budget or 0),
+        "spend_cap": _money(d.get("spend_cap")),
+        "special_ad_categories": categories,
+        "special_ad_category": categories[0] if categories else "NONE",
+        "special_ad_category_country": d.get("special_ad_category_country"),
+        "start_time": _time(d.get("start_time") or obj.created_time),
+        "stop_time": _time(d.get("stop_time")),
+        "promoted_object": d.get("promoted_object"),
+        "budget_schedule_specs": d.get("budget_schedule_specs"),
+        "campaign_optimization_type": d.get("campaign_optimization_type"),
+        "is_skadnetwork_attribution": d.get("is_skadnetwork_attribution"),
+        "is_adset_budget_sharing_enabled": d.get("is_adset_budget_sharing_enabled"),
+        "iterative_split_test_configs": d.get("iterative_split_test_configs"),
+        "smart_promotion_type": d.get("smart_promotion_type"),
+        "source_campaign_id": d.get("source_campaign_id", "0"),
+        "source_campaign": _ref(world, CAMPAIGN, d.get("source_campaign_id"), context),
+        "topline_id": d.get("topline_id"),
+        "can_use_spend_cap": True,
+        "pacing_type": ["standard"],
+    }
+
+
+def _adset(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    d = obj.data
+    campaign = get_object(world, obj.campaign_id, CAMPAIGN)
+    campaign_data = campaign.data if campaign else {}
+    strategy = d.get("bid_strategy") or campaign_data.get("bid_strategy")
+    if strategy is None:
+        # reference.md §3.2: BID_CAP "is set if you provide bid_amount only"; otherwise
+        # automatic bidding (reference.md §9 item 7).
+        strategy = "LOWEST_COST_WITH_BID_CAP" if d.get("bid_amount") else "LOWEST_COST_WITHOUT_CAP"
+    budget = d.get("daily_budget") or d.get("lifetime_budget")
+    out = {
+        **_common(obj, now),
+        "campaign_id": obj.campaign_id,
+        "campaign": _ref(world, CAMPAIGN, obj.campaign_id, context),
+        "status": obj.status,
+        "configured_status": obj.status,
+        "effective_status": effective_status(world, obj, now),
+        "daily_budget": _money(d.get("daily_budget")),
+        "lifetime_budget": _money(d.get("lifetime_budget")),
+        "budget_remaining": _money(budget or 0),
+        "bid_amount": d.get("bid_amount"),
+        "bid_strategy": strategy,
+        "billing_event": d.get("billing_event"),
+        "optimization_goal": d.get("optimization_goal"),
+        "optimization_sub_event": d.get("optimization_sub_event"),
+        "destination_type": d.get("destination_type"),
+        "targeting": d.get("targeting"),
+        "promoted_object": d.get("promoted_object"),
+        "start_time": _time(d.get("start_time") or obj.created_time),
+        "end_time": _time(d.get("end_time")),
+        "is_dynamic_creative": d.get("is_dynamic_creative", False),
+        "pacing_type": d.get("pacing_type") or ["standard"],
+        "source_adset_id": d.get("source_adset_id", "0"),
+        "source_adset": _ref(world, ADSET, d.get("source_adset_id"), context),
+    }
+    for key in (
+        "frequency_control_specs",
+        "attribution_spec",
+        "adset_schedule",
+        "daily_spend_cap",
+        "lifetime_spend_cap",
+        "daily_min_spend_target",
+        "lifetime_min_spend_target",
+        "dsa_beneficiary",
+        "dsa_payor",
+        "tune_for_category",
+        "multi_optimization_goal_weight",
+        "automatic_manual_state",
+        "budget_schedule_specs",
+        "creative_sequence",
+        "existing_customer_budget_percentage",
+        "rf_prediction_id",
+    ):
+        value = d.get(key)
+        out[key] = _money(value) if key.endswith(("_cap", "_target")) else value
+    return out
+
+
+def _ad(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    d = obj.data
+    adset = get_object(world, obj.adset_id, ADSET)
+    campaign = get_object(world, obj.campaign_id, CAMPAIGN)
+    status = effective_status(world, obj, now)
+    base = context.get("base_url", "")
+    return {
+        **_common(obj, now),
+        "adset_id": obj.adset_id,
+        "adset": _ref(world, ADSET, obj.adset_id, context),
+        "campaign_id": obj.campaign_id,
+        "campaign": _ref(world, CAMPAIGN, obj.campaign_id, context),
+        "creative": _ref(world, CREATIVE, obj.creative_id, context),
+        "status": obj.status,
+        "configured_status": obj.status,
+        "effective_status": status,
+        "bid_amount": adset.data.get("bid_amount") if adset else None,
+        "targeting": adset.data.get("targeting") if adset else None,
+        "special_ad_categories": (campaign.data.get("special_ad_categories") if campaign else None),
+        "tracking_specs": d.get("tracking_specs"),
+        "conversion_domain": d.get("conversion_domain"),
+        "ad_schedule_start_time": _time(d.get("ad_schedule_start_time")),
+        "ad_schedule_end_time": _time(d.get("ad_schedule_end_time")),
+        "audience_id": d.get("audience_id"),
+        "creative_asset_groups_spec": d.get("creative_asset_groups_spec"),
+        "display_sequence": d.get("display_sequence"),
+        "engagement_audience": d.get("engagement_audience"),
+        "priority": d.get("priority"),
+        "source_ad_id": d.get("source_ad_id", "0"),
+        "source_ad": _ref(world, AD, d.get("source_ad_id"), context),
+        "ad_review_feedback": None,
+        "failed_delivery_checks": [],
+        "recommendations": None,
+        "preview_shareable_link": f"{base}/_preview/ad/{obj.id}" if base else None,
+        "last_updated_by_app_id": context.get("app_id"),
+    }
+
+
+def creative_content(data: Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """(content key, content object) of a creative's object_story_spec, e.g. link_data."""
+    spec = data.get("object_story_spec") or {}
+    for key in enums.OBJECT_STORY_CONTENT_KEYS:
+        if isinstance(spec.get(key), dict):
+            return key, spec[key]
+    return None, {}
+
+
+def _creative(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    d = obj.data
+    kind, content = creative_content(d)
+    cta = content.get("call_to_action") or d.get("call_to_action") or {}
+    image_hash = content.get("image_hash") or d.get("image_hash")
+    image_url = content.get("picture") or content.get("image_url") or d.get("image_url")
+    resolve = context.get("image_url_for")
+    if image_url is None and image_hash and resolve is not None:
+        image_url = resolve(obj.account_id, image_hash)
+    spec = d.get("object_story_spec") or {}
+    state = objects_state(world)
+    common = _common(obj, now)
+    common.pop("created_time")
+    common.pop("updated_time")
+    return {
+        **common,
+        "status": creative_status(obj, now, state.config.creative_in_process_status),
+        "object_story_spec": d.get("object_story_spec"),
+        "object_story_id": d.get("object_story_id"),
+        "effective_object_story_id": d.get("effective_object_story_id"),
+        "object_id": d.get("object_id") or spec.get("page_id"),
+        "object_type": d.get("object_type") or _CONTENT_OBJECT_TYPES.get(kind or "", "SHARE"),
+        "actor_id": d.get("actor_id") or spec.get("page_id"),
+        "title": d.get("title") or content.get("name") or content.get("title"),
+        "body": d.get("body") or content.get("message"),
+        "image_hash": image_hash,
+        "image_url": image_url,
+        "thumbnail_url": image_url,
+        "video_id": content.get("video_id"),
+        "link_url": d.get("link_url") or content.get("link"),
+        "object_url": d.get("object_url") or content.get("link"),
+        "call_to_action_type": cta.get("type") if isinstance(cta, dict) else None,
+        "call_to_action": d.get("call_to_action"),
+        "url_tags": d.get("url_tags"),
+        "degrees_of_freedom_spec": d.get("degrees_of_freedom_spec"),
+        "contextual_multi_ads": d.get("contextual_multi_ads"),
+        "asset_feed_spec": d.get("asset_feed_spec"),
+        "instagram_user_id": d.get("instagram_user_id") or spec.get("instagram_user_id"),
+        "instagram_permalink_url": d.get("instagram_permalink_url"),
+        "threads_user_id": d.get("threads_user_id") or spec.get("threads_user_id"),
+        "source_instagram_media_id": d.get("source_instagram_media_id"),
+        "authorization_category": d.get("authorization_category"),
+        "product_set_id": d.get("product_set_id"),
+        "template_url": d.get("template_url"),
+        "template_url_spec": d.get("template_url_spec"),
+        "image_crops": d.get("image_crops"),
+        "platform_customizations": d.get("platform_customizations"),
+        "portrait_customizations": d.get("portrait_customizations"),
+        "interactive_components_spec": d.get("interactive_components_spec"),
+        "page_welcome_message": d.get("page_welcome_message"),
+        "applink_treatment": d.get("applink_treatment"),
+        "branded_content": d.get("branded_content"),
+        "use_page_actor_override": d.get("use_page_actor_override"),
+        "omnichannel_link_spec": d.get("omnichannel_link_spec"),
+        "creative_sourcing_spec": d.get("creative_sourcing_spec"),
+    }
+
+
+def render(world: World, obj: AdObject, fields: Any, context: Mapping[str, Any]) -> dict[str, Any]:
+    """The object through `fields=` (only `id` by default); unknown fields → code 100."""
+    full = object_json(world, obj, context)
+    return render_fields(
+        full,
+        fields,
+        DEFAULT_FIELDS,
+        known_fields=full.keys(),
+        node_type=GRAPH_TYPE_NAMES[obj.node_type],
+    )
+
+
+# --- edges -----------------------------------------------------------------------------------
+
+_HIDDEN_BY_DEFAULT = {"ARCHIVED", "DELETED"}
+_LIVE_STATUSES = [s for s in enums.EFFECTIVE_STATUSES if s not in _HIDDEN_BY_DEFAULT]
+
+
+def _deleted_filter_error() -> GraphError:
+    # reference.md §7.4: deleted objects on edges: "error if [the status filter] contains
+    # DELETED"; they are readable by their own id only.
+    return invalid_parameter(
+        "Filtering on the DELETED status is not supported on edges: deleted objects can only "
+        "be read by their own id",
+        user_title="Deleted Objects Can't Be Listed",
+        user_msg="Deleted objects can only be read by their own id.",
+        error_data={"blame_field_specs": [["effective_status"]]},
+    )
+
+
+def _status_filter(raw: Any, kind: str) -> list[str]:
+    # reference.md §3.3: on /ads effective_status is a list<string> (no enum); on campaigns
+    # and ad sets it is the 12-value enum.
+    if kind == AD:
+        values = p.string_list(raw, "effective_status")
+    else:
+        values = p.enum_list(raw, enums.EFFECTIVE_STATUSES, "effective_status")
+    if "DELETED" in values:
+        raise _deleted_filter_error()
+    return values
+
+
+_OPERATORS = {
+    "EQUAL",
+    "NOT_EQUAL",
+    "GREATER_THAN",
+    "GREATER_THAN_OR_EQUAL",
+    "LESS_THAN",
+    "LESS_THAN_OR_EQUAL",
+    "IN_RANGE",
+    "NOT_IN_RANGE",
+    "CONTAIN",
+    "NOT_CONTAIN",
+    "IN",
+    "NOT_IN",
+    "STARTS_WITH",
+    "ENDS_WITH",
+    "ANY",
+    "ALL",
+    "AFTER",
+    "BEFORE",
+    "NONE",
+}
+_PREFIXES = {
+    "campaign": CAMPAIGN,
+    "adset": ADSET,
+    "ad": AD,
+    "adcreative": CREATIVE,
+    "creative": CREATIVE,
+}
+
+
+def _filter_rules(raw: Any) -> list[dict[str, Any]]:
+    rules = p.decode_json(raw, "filtering")
+    if rules is None:
+        return []
+    if not isinstance(rules, list) or not all(
+        isinstance(r, dict) and {"field", "operator"} <= r.keys() for r in rules
+    ):
+        raise invalid_parameter(
+            "Param filtering must be an array of {field, operator, value} objects"
+        )
+    for rule in rules:
+        if rule["operator"] not in _OPERATORS:
+            raise invalid_parameter(
+                f"Filtering operator {rule['operator']} is not one of "
+                f"{{{', '.join(sorted(_OPERATORS))}}}"
+            )
+    return rules
+
+
+def _field_value(world: World, obj: AdObject, field: str, context: Mapping[str, Any]) -> Any:
+    target: AdObject | None = obj
+    name = field
+    if "." in field:
+        prefix, name = field.split(".", 1)
+        kind = _PREFIXES.get(prefix)
+        if kind is None:
+            raise invalid_parameter(f"Filtering field {field} is not supported")
+        if kind != obj.node_type:
+            linked = {CAMPAIGN: obj.campaign_id, ADSET: obj.adset_id, CREATIVE: obj.creative_id}
+            target = get_object(world, linked.get(kind), kind)
+            if target is None:
+                return None
+    full = object_json(world, target, context)
+    if name not in full:
+        raise invalid_parameter(f"Filtering field {field} is not supported")
+    value = full[name]
+    if name.endswith("_time") and target is not None:
+        return {"created_time": target.created_time, "updated_time": target.updated_time}.get(
+            name, value
+        )
+    return value
+
+
+def _matches(value: Any, operator: str, wanted: Any) -> bool:
+    def num(x: Any) -> Any:
+        try:
+            return float(x)
+        except (TypeError, ValueError):
+            return x
+
+    if operator in ("IN", "ANY"):
+        items = wanted if isinstance(wanted, list) else [wanted]
+        return value in items or (isinstance(value, list) and any(v in items for v in value))
+    if operator in ("NOT_IN", "NONE"):
+        return not _matches(value, "IN", wanted)
+    if operator == "ALL":
+        return isinstance(value, list) and all(w in value for w in (wanted or []))
+    if operator == "EQUAL":
+        return value == wanted or str(value) == str(wanted)
+    if operator == "NOT_EQUAL":
+        return not _matches(value, "EQUAL", wanted)
+    if operator == "CONTAIN":
+        return value is not None and str(wanted).lower() in str(value).lower()
+    if operator == "NOT_CONTAIN":
+        return not _matches(value, "CONTAIN", wanted)
+    if operator == "STARTS_WITH":
+        return str(value).startswith(str(wanted))
+    if operator == "ENDS_WITH":
+        return str(value).endswith(str(wanted))
+    if value is None:
+        return False
+    if operator in ("GREATER_THAN", "AFTER"):
+        return num(value) > num(wanted)
+    if operator == "GREATER_THAN_OR_EQUAL":
+        return num(value) >= num(wanted)
+    if operator in ("LESS_THAN", "BEFORE"):
+        return num(value) < num(wanted)
+    if operator == "LESS_THAN_OR_EQUAL":
+        return num(value) <= num(wanted)
+    low, high = (wanted or [None, None])[:2]
+    inside = num(low) <= num(value) <= num(high)
+    return inside if operator == "IN_RANGE" else not inside
+
+
+def list_edge(
+    world: World,
+    *,
+    kind: str,
+    params: Mapping[str, Any],
+    context: Mapping[str, Any],
+    account_id: str | None = None,
+    campaign_id: str | None = None,
+    adset_id: str | None = None,
+    ids: set[str] | None = None,
+) -> list[AdObject]:
+    """The objects an edge lists, newest first. Without a status filter ARCHIVED and DELETED
+    objects (including children of archived/deleted parents) are left out (reference.md §7.4);
+    `effective_status=[...]` or a `filtering` rule on effective_status chooses instead, and a
+    filter naming DELETED is an error."""
+    now = context["now"]
+    objs = objects_of(world, kind, account_id)
+    if campaign_id is not None:
+        objs = [o for o in objs if o.campaign_id == campaign_id]
+    if adset_id is not None:
+        objs = [o for o in objs if o.adset_id == adset_id]
+    if ids is not None:
+        objs = [o for o in objs if o.id in ids]
+    rules = _filter_rules(params.get("filtering"))
+    statuses: list[str] | None = None
+    if params.get("effective_status") not in (None, ""):
+        statuses = _status_filter(params["effective_status"], kind)
+    for rule in rules:
+        prefix, _, field = rule["field"].rpartition(".")
+        if field in ("effective_status", "configured_status", "status"):
+            wanted = rule.get("value")
+            values = wanted if isinstance(wanted, list) else [wanted]
+            if "DELETED" in values and rule["operator"] in ("IN", "EQUAL", "ANY"):
+                raise _deleted_filter_error()
+            own = not prefix or _PREFIXES.get(prefix) == kind
+            if own and field == "effective_status" and statuses is None:
+                statuses = []  # an explicit status rule replaces the default exclusion
+    if params.get("updated_since") not in (None, ""):
+        since = p.integer(params["updated_since"], "updated_since")
+        objs = [o for o in objs if o.updated_time >= since]
+    if kind == AD and params.get("adset_ids"):
+        wanted_ids = set(p.string_list(params["adset_ids"], "adset_ids"))
+        objs = [o for o in objs if o.adset_id in wanted_ids]
+    if kind in (ADSET, AD) and params.get("campaign_ids"):
+        wanted_ids = set(p.string_list(params["campaign_ids"], "campaign_ids"))
+        objs = [o for o in objs if o.campaign_id in wanted_ids]
+    out = []
+    for obj in objs:
+        status = (
+            creative_status(obj, now, "IN_PROCESS")
+            if kind == CREATIVE
+            else effective_status(world, obj, now)
+        )
+        if statuses is None:
+            if status in _HIDDEN_BY_DEFAULT:
+                continue
+        elif statuses and status not in statuses:
+            continue
+        if status == "DELETED":
+            continue  # never listed, whatever the filter (reference.md §7.4)
+        if not all(
+            _matches(_field_value(world, obj, r["field"], context), r["operator"], r.get("value"))
+            for r in rules
+        ):
+            continue
+        if kind == CAMPAIGN and params.get("is_completed") not in (None, ""):
+            done = obj.data.get("stop_time") is not None and obj.data["stop_time"] <= now
+            if done != p.boolean(params["is_completed"], "is_completed"):
+                continue
+        out.append(obj)
+    out.sort(key=lambda o: (o.created_time, o.seq), reverse=True)
+    return out
+
+
+# --- the tree walk ------------------------------------------------------------------------
+
+
+def account_tree(world: World, account_id: str, now: float | None = None) -> list[dict[str, Any]]:
+    """An ad account's campaigns → ad sets → ads, every status included (insights report on
+    archived and deleted objects too). Times are Unix seconds (None when unset); `stop_time`
+    and `end_time` are the scheduled ends, `status_changed_time` when the object was archived
+    or deleted. Accepts `act_<n>` or `<n>`.
+
+        [{"id", "name", "objective", "status", "effective_status", "created_time",
+          "updated_time", "start_time", "stop_time", "status_changed_time", "daily_budget",
+          "lifetime_budget",
+          "adsets": [{... "campaign_id", "start_time", "end_time", "optimization_goal",
+                      "billing_event", "targeting",
+                      "ads": [{... "adset_id", "campaign_id", "creative_id"}]}]}]
+    """
+    account_id = str(account_id).removeprefix("act_")
+    if now is None:
+        clock = getattr(world, "clock", None)
+        now = clock.now() if clock is not None else 0.0
+
+    def base(obj: AdObject) -> dict[str, Any]:
+        return {
+            "id": obj.id,
+            "name": obj.name,
+            "status": obj.status,
+            "effective_status": effective_status(world, obj, now),
+            "created_time": obj.created_time,
+            "updated_time": obj.updated_time,
+            "status_changed_time": obj.status_changed_time,
+        }
+
+    ads_by_adset: dict[str, list[dict[str, Any]]] = {}
+    for ad in objects_of(world, AD, account_id):
+        ads_by_adset.setdefault(ad.adset_id or "", []).append(
+            {
+                **base(ad),
+                "adset_id": ad.adset_id,
+                "campaign_id": ad.campaign_id,
+                "creative_id": ad.creative_id,
+            }
+        )
+    adsets_by_campaign: dict[str, list[dict[str, Any]]] = {}
+    for adset in objects_of(world, ADSET, account_id):
+        d = adset.data
+        adsets_by_campaign.setdefault(adset.campaign_id or "", []).append(
+            {
+                **base(adset),
+                "campaign_id": adset.campaign_id,
+                "start_time": d.get("start_time") or adset.created_time,
+                "end_time": d.get("end_time"),
+                "daily_budget": d.get("daily_budget"),
+                "lifetime_budget": d.get("lifetime_budget"),
+                "optimization_goal": d.get("optimization_goal"),
+                "billing_event": d.get("billing_event"),
+                "targeting": d.get("targeting"),
+                "ads": ads_by_adset.get(adset.id, []),
+            }
+        )
+    tree = []
+    for campaign in objects_of(world, CAMPAIGN, account_id):
+        d = campaign.data
+        tree.append(
+            {
+                **base(campaign),
+                "objective": d.get("objective"),
+                "start_time": d.get("start_time") or campaign.created_time,
+                "stop_time": d.get("stop_time"),
+                "daily_budget": d.get("daily_budget"),
+                "lifetime_budget": d.get("lifetime_budget"),
+                "adsets": adsets_by_campaign.get(campaign.id, []),
+            }
+        )
+    return tree
