@@ -540,8 +540,7 @@ def _validate_video_bytes(req: SimRequest, data: bytes, *, resumable: bool) -> A
     settings = media_settings(req.sim)
     if len(data) < settings.video_min_bytes:
         raise GraphError(
-            "The video file you tried to upload is too small. Please try again with a larger "
-            "file.",
+            "The video file you tried to upload is too small. Please try again with a larger file.",
             code=382,
             user_title="Video Too Small",
             user_msg="The video file you tried to upload is too small.",
@@ -783,9 +782,7 @@ def _phase_transfer(req: SimRequest, account_id: str) -> dict[str, Any]:
         raise _offset_error(session, f"start_offset {start} is not the expected offset")
     expected = session.end_offset - session.start_offset
     if len(chunk) != expected:
-        raise _offset_error(
-            session, f"the chunk has {len(chunk)} bytes, {expected} were expected"
-        )
+        raise _offset_error(session, f"the chunk has {len(chunk)} bytes, {expected} were expected")
     session.buffer.extend(chunk)
     settings = media_settings(req.sim)
     session.start_offset = session.end_offset
