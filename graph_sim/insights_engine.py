@@ -1262,9 +1262,7 @@ class ReportRun:
     node_level: str
     params: dict[str, str]
     query: InsightsQuery
-    records: list[AdRecord]
     time_ref: int
-    now_at_creation: float
     queue_seconds: float = 1.0  # Not Started → Started
     start_seconds: float = 1.0  # Started → Running
     run_seconds: float = 8.0  # Running → Completed
