@@ -219,8 +219,12 @@ def _decode_all(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, how in table.items():
-        if name in params and params[name] is not None:
-            out[name] = _decode(name, how, params[name], image_exists)
+        raw = params.get(name)
+        if isinstance(raw, str) and raw.strip() in ("", '""'):
+            # An empty value unsets an optional field (ad-reference.txt "Updating").
+            out[name] = None
+        elif raw is not None:
+            out[name] = _decode(name, how, raw, image_exists)
     return out
 
 
