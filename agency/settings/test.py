@@ -10,3 +10,4 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GRAPH_API_BASE_URL = "http://127.0.0.1:9"  # never the real Graph; tests point it at the simulator
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TOKEN_ENCRYPTION_KEYS = ["kO7XYw8R9mTq3sVb2Jd5Lh1Nc6Pf4Ga0Ue8Wi2Zy3Xs="]

@@ -1,0 +1,1 @@
+"""Writes of the accounts app, by topic: Meta connections and token storage, OAuth onboarding."""
