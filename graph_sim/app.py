@@ -463,11 +463,14 @@ class Simulator:
                 )
             raise GraphError(f"Unknown path components: /{edge}", code=2500)
         account_id = get_attr(obj, "account_id") if node_type != "adaccount" else obj.account_id
+        req.buc = buc or _default_buc(
+            req.path, f"act_{account_id}" if account_id else None, edge=edge
+        )
         if account_id:
             # Objects inside an ad account: the caller must have access to it, and the scope for
-            # this method (core-flows.md §8 items 3 and 6).
-            req.account(str(account_id))
-        req.buc = buc or _default_buc(req.path, req.account_id, edge=edge)
+            # this method (core-flows.md §8 items 3 and 6). Insights, even POSTed async report
+            # runs, are reads: `ads_read` is enough (core-flows.md §1.4).
+            req.account(str(account_id), write=False if req.buc == "ads_insights" else None)
         return handler, obj, node_type, edge
 
     def _render(self, req: SimRequest, result: Any, extra: dict[str, str]) -> Outgoing:
