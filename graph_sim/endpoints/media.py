@@ -212,7 +212,7 @@ def _image_node(req: SimRequest, image: AdImage) -> dict[str, Any]:
             "original_width": image.width,
             "permalink_url": node["url"],
             "creatives": creatives,
-            "is_associated_creatives_in_adgroups": bool(creatives),
+            "is_associated_creatives_in_adgroups": _used_by_an_ad(req, creatives),
         }
     )
     return node
@@ -234,6 +234,20 @@ def _creatives_using(req: SimRequest, image: AdImage) -> list[str]:
         if image.hash in json.dumps(raw, default=str):
             found.append(obj_id)
     return found
+
+
+def _used_by_an_ad(req: SimRequest, creative_ids: list[str]) -> bool:
+    """Whether any ad (the objects module's "ad" nodes) runs one of these creatives."""
+    if not creative_ids:
+        return False
+    wanted = set(creative_ids)
+    for ad in req.world.all("ad"):
+        creative_id = (
+            ad.get("creative_id") if isinstance(ad, dict) else getattr(ad, "creative_id", None)
+        )
+        if str(creative_id) in wanted:
+            return True
+    return False
 
 
 def _images_of(req: SimRequest, account_id: str) -> list[AdImage]:
@@ -619,7 +633,7 @@ def _processing_fault(req: SimRequest, video: AdVideo) -> tuple[int, str] | None
             continue
         fault.fired += 1
         return (
-            fault.code or 1363008,
+            fault.code or 351,  # reference.md §3.6: "problem with the video file"
             fault.message or "Video processing failed: the file could not be transcoded.",
         )
     return None

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import io
+import json
 import struct
 import zipfile
 
@@ -210,3 +211,28 @@ def test_image_url_serves_the_uploaded_bytes(http, token, demo):
         "u.png"
     ]
     assert http.get(image["url"]).content == png
+
+
+def test_image_used_by_a_creative_lists_it_and_cannot_be_deleted(http, token, demo):
+    # reference.md §3.5 AdImage `creatives`; creatives-and-media.md §7 item 35 [VAGUE]: we
+    # refuse to delete an image a creative still uses (DECISIONS.md "Media uploads").
+    account = demo["active_ad_account_id"]
+    image_hash = _upload(http, token, account, {"hero.png": build_png(600, 600)}).json()["images"][
+        "hero.png"
+    ]["hash"]
+    spec = {
+        "page_id": demo["page_ids"][0],
+        "link_data": {"image_hash": image_hash, "link": "https://example.com", "message": "hi"},
+    }
+    creative = http.post(
+        f"/{account}/adcreatives",
+        data={"access_token": token, "name": "hero", "object_story_spec": json.dumps(spec)},
+    ).json()
+    row = http.get(
+        f"/{account}/adimages", params={"access_token": token, "fields": "creatives"}
+    ).json()["data"][0]
+    assert row["creatives"] == [creative["id"]]
+    refused = http.delete(
+        f"/{account}/adimages", params={"access_token": token, "hash": image_hash}
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == 100

@@ -190,14 +190,14 @@ def test_status_moves_from_processing_with_progress_to_ready(http, token, demo, 
 
 def test_injected_processing_failure_reports_error_status(http, token, demo, sim, small_chunks):
     # creatives-and-media.md §6.2 item 14: video_status "error" with processing_phase.errors.
-    sim.faults.add("error", kind="video_processing", code=1363008, message="bad codec", times=1)
+    sim.faults.add("error", kind="video_processing", code=351, message="bad codec", times=1)
     video_id = _upload_chunked(http, token, demo["active_ad_account_id"], build_mp4())
     sim.clock.advance(sim.config.timings.video_processing)
     status = _status(http, token, video_id)
     assert status["video_status"] == "error"
     assert status["processing_phase"] == {
         "status": "error",
-        "errors": [{"code": 1363008, "message": "bad codec"}],
+        "errors": [{"code": 351, "message": "bad codec"}],
     }
 
 
