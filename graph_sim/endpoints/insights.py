@@ -7,14 +7,17 @@ core-flows.md §4, reference.md §3.11.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from graph_sim.core import (
     FieldSpec,
     GraphError,
     SimRequest,
+    encode_cursor,
     modifier_json,
     node_edge,
     node_reader,
@@ -25,12 +28,13 @@ from graph_sim.errors import unknown_path
 from graph_sim.insights_engine import (
     AdRecord,
     EngineSettings,
+    QueryResult,
     ReportRun,
     period_of,
     run_query,
     today_in,
 )
-from graph_sim.insights_params import parse_query
+from graph_sim.insights_params import InsightsQuery, parse_query
 from graph_sim.state import AdAccount, World, get_attr
 
 REPORT_RUN = "adreportrun"
@@ -39,6 +43,9 @@ REPORT_RUN = "adreportrun"
 # "Job Failed"; `kind="insights_report_skipped"` → "Job Skipped".
 FAIL_KIND = "insights_report_failed"
 SKIP_KIND = "insights_report_skipped"
+# `sim.faults.add("error", kind="insights_global_throttle", times=1)` → the next insights call
+# fails with 4/1504022 "Too many API requests" (core-flows.md §8 item 44).
+GLOBAL_THROTTLE_KIND = "insights_global_throttle"
 
 # Statuses in which an ad serves (core-flows.md §2.5): anything else stops delivery.
 _STOPPED = frozenset({"PAUSED", "ARCHIVED", "DELETED"})
@@ -188,37 +195,36 @@ def _records_under(records: list[AdRecord], level: str, node_id: str) -> list[Ad
 # --- handlers ---------------------------------------------------------------------------------
 
 
-def _node(req: SimRequest, obj: Any) -> tuple[AdAccount, str, str]:
+def _node(world: World, obj: Any) -> tuple[AdAccount, str, str]:
     """(account, node level, node id) for the object an insights edge hangs on."""
-    node_type = req.world.node_type(str(get_attr(obj, "id")))
+    node_type = world.node_type(str(get_attr(obj, "id")))
     level = _NODE_LEVEL[node_type or ""]
     if isinstance(obj, AdAccount):
         return obj, level, obj.account_id
-    account = req.world.ad_account(str(get_attr(obj, "account_id")))
+    account = world.ad_account(str(get_attr(obj, "account_id")))
     if account is None:  # pragma: no cover (the core checked the account already)
         raise unknown_path(str(get_attr(obj, "id")))
     return account, level, str(get_attr(obj, "id"))
 
 
-def insights_rows(
-    req: SimRequest, obj: Any, params: dict[str, Any], *, is_async: bool = False
-) -> tuple[Any, Any]:
-    """(query, engine result) for `params` on the node `obj`; for callers embedding insights."""
-    account, level, node_id = _node(req, obj)
-    now = req.now()
+def compute(
+    world: World, obj: Any, params: dict[str, Any], now: float, *, is_async: bool = False
+) -> tuple[InsightsQuery, QueryResult]:
+    """(validated query, engine result) for `params` on the node `obj` at time `now`."""
+    account, level, node_id = _node(world, obj)
     now_dt = datetime.fromtimestamp(now, tz=UTC)
     query = parse_query(
         params, node_level=level, today=today_in(account.timezone_name, now_dt), is_async=is_async
     )
-    records = _records_under(ad_records(req.world, account, now), level, node_id)
+    records = _records_under(ad_records(world, account, now), level, node_id)
     result = run_query(
         records,
         query,
         node_level=level,
-        seed=req.world.seed,
+        seed=world.seed,
         now=now_dt,
         is_async=is_async,
-        settings=insights_state(req.world).settings,
+        settings=insights_state(world).settings,
     )
     return query, result
 
@@ -234,10 +240,28 @@ def _page(req: SimRequest, rows: list[dict[str, Any]], summary: dict[str, Any] |
     )
 
 
+def _check_global_throttle(req: SimRequest) -> None:
+    # core-flows.md §6.4 / §8 item 44: "error_code = 4, CodeException (error subcode:
+    # 1504022), error_title: Too many API requests". A fault plan of kind GLOBAL_THROTTLE_KIND
+    # makes the next insights calls fail this way.
+    if req.sim.faults.pick(req.method, req.path, [GLOBAL_THROTTLE_KIND], after_apply=False):
+        raise GraphError(
+            "There have been too many calls to the Insights API. Reduce the number of calls, "
+            "wait a short period, and query again.",
+            code=4,
+            subcode=1504022,
+            type="OAuthException",
+            user_title="Too many API requests",
+            user_msg="Please wait a bit and try again.",
+            is_transient=True,
+        )
+
+
 def _edge(req: SimRequest, obj: Any) -> Any:
+    _check_global_throttle(req)
     if req.method == "POST":
         return _create_report_run(req, obj)
-    _, result = insights_rows(req, obj, req.params)
+    _, result = compute(req.world, obj, req.params, req.now())
     return _page(req, result.rows, result.summary)
 
 
@@ -263,29 +287,61 @@ def ad_insights(req: SimRequest, ad: Any) -> Any:
     return _edge(req, ad)
 
 
-def embedded_insights(req: SimRequest, obj: Any, spec: FieldSpec) -> dict[str, Any]:
-    """`GET /<id>?fields=insights{impressions}.time_range({...})`: the edge page for a node
-    reader to embed (core-flows.md §4.2). Modifiers become parameters."""
-    params: dict[str, Any] = {"access_token": req.param("access_token", "")}
+# --- field expansion: GET /<id>?fields=insights{impressions}.date_preset(last_7d) ---------------
+
+
+def embedded_insights(
+    world: World, obj: Any, spec: FieldSpec, context: dict[str, Any]
+) -> dict[str, Any]:
+    """The insights edge page embedded in a node read (core-flows.md §4.2 field expansion).
+
+    Modifiers become parameters (`.time_range({...})`, `.time_increment(1)`, `.limit(5)`);
+    children become `fields`. Paging carries cursors and, when more rows exist, a `next` URL on
+    the edge (without the access token, which the node reader does not pass on).
+    """
+    params: dict[str, Any] = {}
     if spec.children:
         params["fields"] = ",".join(c.name for c in spec.children)
     for name, raw in spec.modifiers.items():
         value = modifier_json(spec, name)
-        params[name] = raw if isinstance(value, str) else _json_text(value)
-    _, result = insights_rows(req, obj, params)
-    rows = result.rows[
-        : int(params.get("limit") or insights_state(req.world).settings.default_limit)
-    ]
+        params[name] = raw if isinstance(value, str) else json.dumps(value)
+    now = float(context.get("now") or world.clock.now())  # type: ignore[attr-defined]
+    _, result = compute(world, obj, params, now)
+    limit = int(params.get("limit") or insights_state(world).settings.default_limit)
+    rows = result.rows[:limit]
+    # Workaround: the core's render_fields filters an embedded edge's rows by the children of
+    # the spec, which would drop date_start/date_stop and breakdown keys that Graph always
+    # returns (seeds L11395 example). Name every key of our rows as a child so they survive.
+    if spec.children is not None:
+        named = {c.name for c in spec.children}
+        for key in dict.fromkeys(k for row in rows for k in row):
+            if key not in named:
+                spec.children.append(FieldSpec(key))
     body: dict[str, Any] = {"data": rows}
     if rows:
-        body["paging"] = {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}
+        paging: dict[str, Any] = {
+            "cursors": {"before": encode_cursor(0), "after": encode_cursor(len(rows) - 1)}
+        }
+        if len(result.rows) > limit:
+            query = urlencode({**params, "limit": limit, "after": encode_cursor(limit - 1)})
+            base = context.get("base_url") or ""
+            paging["next"] = f"{base}/{get_attr(obj, 'id')}/insights?{query}"
+        body["paging"] = paging
     return body
 
 
-def _json_text(value: Any) -> str:
-    import json
+def _register_field_providers() -> None:
+    """Let the objects module's readers embed `insights{...}` (objects/reading.py
+    FIELD_PROVIDERS). The ad account reader belongs to the core and has no such hook."""
+    try:
+        from graph_sim.objects.reading import FIELD_PROVIDERS
+    except ImportError:  # pragma: no cover (the objects module is part of the simulator)
+        return
+    for node_type in ("campaign", "adset", "ad"):
+        FIELD_PROVIDERS.setdefault(node_type, {})["insights"] = embedded_insights
 
-    return json.dumps(value)
+
+_register_field_providers()
 
 
 # --- async report runs (core-flows.md §4.4) ----------------------------------------------------
@@ -293,8 +349,8 @@ def _json_text(value: Any) -> str:
 
 def _create_report_run(req: SimRequest, obj: Any) -> dict[str, str]:
     """`POST /<obj>/insights` → `{"report_run_id": "<id>"}` (a numeric string, DECISIONS.md)."""
-    account, level, node_id = _node(req, obj)
-    query, result = insights_rows(req, obj, req.params, is_async=True)
+    account, level, node_id = _node(req.world, obj)
+    query, result = compute(req.world, obj, req.params, req.now(), is_async=True)
     state = insights_state(req.world)
     total = state.report_run_seconds
     if total is None:

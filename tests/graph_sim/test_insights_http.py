@@ -318,3 +318,32 @@ def test_post_insights_validates_like_get(http, token, tree):
         data={"access_token": token, "time_range": '{"since":"2020-01-01","until":"2020-01-31"}'},
     )
     assert r.status_code == 400 and r.json()["error"]["code"] == 3018
+
+
+def test_field_expansion_embeds_the_insights_edge_in_a_node_read(http, token, tree):
+    # core-flows.md §4.2: GET /<AD_ID>?fields=insights{impressions} → {"id", "insights": {...}}.
+    ad = tree["ads"][0]
+    r = get(http, token, f"/{ad}", fields="name,insights{impressions,clicks}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == ad and body["name"] == "Ad 0.0"
+    rows = body["insights"]["data"]
+    direct = get(http, token, f"/{ad}/insights", fields="impressions,clicks").json()["data"]
+    assert rows == direct
+    daily = get(
+        http, token, f"/{tree['campaign']}",
+        fields="insights.date_preset(last_7d).time_increment(1).limit(3){impressions}",
+    ).json()["insights"]  # fmt: skip
+    assert len(daily["data"]) == 3 and "next" in daily["paging"]
+    assert daily["data"][0]["date_start"] == daily["data"][0]["date_stop"]
+
+
+def test_the_insights_global_throttle_is_code_4_subcode_1504022(http, token, tree, sim):
+    # core-flows.md §6.4: 4 / 1504022 "Too many API requests"; transient, retry later.
+    sim.faults.add("error", kind="insights_global_throttle", times=1)
+    r = get(http, token, f"/{tree['campaign']}/insights")
+    error = r.json()["error"]
+    assert (error["code"], error["error_subcode"]) == (4, 1504022)
+    assert error["error_user_title"] == "Too many API requests"
+    assert error["is_transient"] is True
+    assert get(http, token, f"/{tree['campaign']}/insights").status_code == 200
