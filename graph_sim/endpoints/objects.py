@@ -390,6 +390,20 @@ def control_post_processing_faults(req: SimRequest) -> dict[str, Any]:
     return {"success": True, "pending": len(objects_state(req.world).pending_faults[node_type])}
 
 
+@route("POST", "/_sim/objects/review_rejections", auth="none", kind="sim_control")
+def control_review_rejections(req: SimRequest) -> dict[str, Any]:
+    """Make the review of the next `count` ads (new, or sent back to review) end DISAPPROVED
+    with `ad_review_feedback` {"global": {<reason>: <text>}}."""
+    count = p.integer(req.params.get("count", "1"), "count")
+    reason = req.params.get("reason", "Landing page")
+    text = req.params.get(
+        "text", "Your ad wasn't approved because the landing page doesn't work as expected."
+    )
+    pending = objects_state(req.world).pending_rejections
+    pending.extend({"global": {reason: text}} for _ in range(count))
+    return {"success": True, "pending": len(pending)}
+
+
 @route("POST", "/_sim/objects/config", auth="none", kind="sim_control")
 def control_config(req: SimRequest) -> dict[str, Any]:
     """Change ObjectsConfig knobs, e.g. `max_ads_per_adset=2`,

@@ -47,7 +47,12 @@ class AdObject:
     issues_info: list[dict[str, Any]] | None = None
     # When the object was archived or deleted (for the archived cap and the tree walk).
     status_changed_time: float | None = None
-    seq: int = 0  # creation order, to break ties between objects created in the same second
+    seq: int = 0
+    # Set when the simulated review rejects an ad: DISAPPROVED once review ends, with this
+    # as `ad_review_feedback` (reference.md §10 item 35).
+    review_feedback: dict[str, Any] | None = (
+        None  # creation order, to break ties between objects created in the same second
+    )
 
 
 @dataclass
@@ -95,6 +100,8 @@ class ObjectsState:
     # node type → faults for the next objects of that type created or edited.
     pending_faults: dict[str, list[PostProcessingFault]] = field(default_factory=dict)
     previews: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # ad_review_feedback for the next ads that go through review (each is used once).
+    pending_rejections: list[dict[str, Any]] = field(default_factory=list)
     # Serialises writes: the threaded test server may run two calls at once.
     lock: threading.RLock = field(default_factory=threading.RLock)
     sequence: int = 0

@@ -222,7 +222,7 @@ def _ad(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
         "priority": d.get("priority"),
         "source_ad_id": d.get("source_ad_id", "0"),
         "source_ad": _ref(world, AD, d.get("source_ad_id"), context),
-        "ad_review_feedback": None,
+        "ad_review_feedback": obj.review_feedback if status == "DISAPPROVED" else None,
         "failed_delivery_checks": [],
         "recommendations": None,
         "preview_shareable_link": f"{base}/_preview/ad/{obj.id}" if base else None,

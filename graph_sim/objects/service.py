@@ -283,6 +283,8 @@ def _begin_processing(world: World, obj: AdObject, now: float) -> None:
 
 def _begin_review(world: World, ad: AdObject) -> None:
     ad.review_until = ad.processing_until + timings(world)[1]
+    pending = objects_state(world).pending_rejections
+    ad.review_feedback = pending.pop(0) if pending else None
 
 
 def _new_object(world: World, kind: str, account: AdAccount, name: str, status: str, now: float):

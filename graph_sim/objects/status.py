@@ -17,13 +17,16 @@ ISSUE_LEVELS = {CAMPAIGN: "CAMPAIGN", ADSET: "AD_SET", AD: "AD", CREATIVE: "CREA
 
 def own_phase(obj: AdObject, now: float) -> str | None:
     """IN_PROCESS while post-processing runs, WITH_ISSUES after a failed one, PENDING_REVIEW
-    while an ad is in review, else None (the configured status shows)."""
+    while an ad is in review, DISAPPROVED after a rejected review, else None (the configured
+    status shows)."""
     if now < obj.processing_until:
         return "IN_PROCESS"
     if obj.issues_info:
         return "WITH_ISSUES"
     if obj.node_type == AD and now < obj.review_until:
         return "PENDING_REVIEW"
+    if obj.node_type == AD and obj.review_feedback:
+        return "DISAPPROVED"
     return None
 
 

@@ -366,3 +366,21 @@ def test_adsets_edge_delete_is_unsupported(api):
     # reference.md §3.2: DELETE on /adsets "deprecated with Marketing API V8"
     e = error(api.delete(f"/{api.act}/adsets"))
     assert e["code"] == 100 and e["error_subcode"] == 33
+
+
+def test_review_rejection_knob_ends_disapproved_with_feedback(api, http, demo, sim):
+    # reference.md §10 item 35: "review outcome knob can yield DISAPPROVED"
+    http.post("/_sim/objects/review_rejections", data={"count": "1"})
+    sid = api.adset(api.campaign(status="ACTIVE"), status="ACTIVE")
+    crid = api.creative(demo["page_ids"][0])
+    aid = api.ad(sid, crid, status="ACTIVE")
+    sim.clock.advance(IN_PROCESS)
+    assert status_of(api, aid)[2] == "PENDING_REVIEW"
+    sim.clock.advance(REVIEW)
+    got = api.get(f"/{aid}", fields="effective_status,ad_review_feedback,status").json()
+    assert got["effective_status"] == "DISAPPROVED" and got["status"] == "ACTIVE"
+    assert "Landing page" in got["ad_review_feedback"]["global"]
+    # a new creative goes through review again and passes
+    api.post(f"/{aid}", creative={"creative_id": api.creative(demo["page_ids"][0])})
+    sim.clock.advance(IN_PROCESS + REVIEW)
+    assert status_of(api, aid)[2] == "ACTIVE"
