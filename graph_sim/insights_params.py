@@ -379,6 +379,7 @@ class InsightsQuery:
     sort: Sort | None = None
     summary_fields: list[str] = field(default_factory=list)
     omit_reach: bool = False
+    reach_restricted: bool = False  # breakdowns with a start more than 13 months back
     export_format: str | None = None
 
     @property
@@ -654,9 +655,8 @@ def parse_query(
     # core-flows.md §4.6: from June 10, 2025, sync queries with breakdowns starting more than
     # 13 months back omit reach, frequency and cpp; async jobs still return them.
     oldest = min(r[0] for r in ranges)
-    omit_reach = (
-        bool(breakdowns) and not is_async and oldest < months_back(today, REACH_BREAKDOWN_MONTHS)
-    )
+    reach_restricted = bool(breakdowns) and oldest < months_back(today, REACH_BREAKDOWN_MONTHS)
+    omit_reach = reach_restricted and not is_async
 
     return InsightsQuery(
         fields=fields,
@@ -674,6 +674,7 @@ def parse_query(
         sort=sort,
         summary_fields=summary_fields,
         omit_reach=omit_reach,
+        reach_restricted=reach_restricted,
         export_format=export_format,
     )
 

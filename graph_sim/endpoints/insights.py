@@ -17,6 +17,7 @@ from graph_sim.core import (
     FieldSpec,
     GraphError,
     SimRequest,
+    SimResponse,
     encode_cursor,
     modifier_json,
     node_edge,
@@ -68,6 +69,10 @@ class InsightsState:
     settings: EngineSettings = field(default_factory=EngineSettings)
     # None: split `sim.config.timings.report_run` (10% queued, 10% starting, 80% running).
     report_run_seconds: float | None = None
+    # core-flows.md §4.6: async jobs may fetch reach with breakdowns older than 13 months
+    # "up to 10 requests per Ad Account per day". (account id, local date) → jobs so far.
+    reach_jobs_per_day: int = 10
+    reach_jobs: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def insights_state(world: World) -> InsightsState:
@@ -347,10 +352,28 @@ _register_field_providers()
 # --- async report runs (core-flows.md §4.4) ----------------------------------------------------
 
 
-def _create_report_run(req: SimRequest, obj: Any) -> dict[str, str]:
+def _reach_throttle(req: SimRequest, account: AdAccount, query: InsightsQuery, result: Any):
+    """Count an async job that asks for reach with old breakdowns; past the daily allowance its
+    rows leave reach, frequency and cpp out (core-flows.md §4.6). Returns the header value."""
+    state = insights_state(req.world)
+    day = today_in(account.timezone_name, datetime.fromtimestamp(req.now(), tz=UTC))
+    key = (account.account_id, day.isoformat())
+    if query.reach_restricted:
+        state.reach_jobs[key] = state.reach_jobs.get(key, 0) + 1
+        if state.reach_jobs[key] > state.reach_jobs_per_day:
+            for row in [*result.rows, result.summary or {}]:
+                for name in ("reach", "frequency", "cpp"):
+                    row.pop(name, None)
+    used = min(state.reach_jobs.get(key, 0), state.reach_jobs_per_day)
+    pct = round(100.0 * used / max(1, state.reach_jobs_per_day), 2)
+    return json.dumps({"acc_id_util_pct": pct}, separators=(",", ":"))
+
+
+def _create_report_run(req: SimRequest, obj: Any) -> SimResponse:
     """`POST /<obj>/insights` → `{"report_run_id": "<id>"}` (a numeric string, DECISIONS.md)."""
     account, level, node_id = _node(req.world, obj)
     query, result = compute(req.world, obj, req.params, req.now(), is_async=True)
+    reach_header = _reach_throttle(req, account, query, result)
     state = insights_state(req.world)
     total = state.report_run_seconds
     if total is None:
@@ -384,7 +407,10 @@ def _create_report_run(req: SimRequest, obj: Any) -> dict[str, str]:
         date_stop=date_stop,
     )
     req.world.put(run, REPORT_RUN)
-    return {"report_run_id": run.id}
+    return SimResponse(
+        {"report_run_id": run.id},
+        headers={"x-fb-ads-insights-reach-throttle": reach_header},
+    )
 
 
 def _live_run(req: SimRequest, run: ReportRun) -> ReportRun:

@@ -536,3 +536,32 @@ def test_records_delivery_window_bounds_rows():
     ad = make_ad("401", start=NOW - timedelta(days=3), end=NOW - timedelta(days=1))
     days = run([ad], fields="impressions", date_preset="last_7d", time_increment="1").rows
     assert len(days) == 3
+
+
+def test_summary_totals_the_rows_with_ratios_from_the_totals():
+    # reference L15836: `summary` / `default_summary` add a summary section with those fields.
+    result = run(fields="impressions,clicks,ctr", level="ad", default_summary="true")
+    assert result.summary is not None
+    assert int(result.summary["impressions"]) == total(result.rows, "impressions")
+    imps, clicks = int(result.summary["impressions"]), int(result.summary["clicks"])
+    assert float(result.summary["ctr"]) == pytest.approx(clicks / imps * 100, abs=1e-6)
+    assert "ad_id" not in result.summary
+
+
+def test_object_filters_select_ads_by_id_and_name():
+    # core-flows.md §4.3 filtering: ad.id / campaign.id IN, *.name CONTAIN.
+    named = [make_ad("501", campaign_name="Spring Sale"), make_ad("502", campaign_name="Brand")]
+    rows = run(
+        named,
+        fields="ad_id",
+        level="ad",
+        filtering='[{"field":"ad.id","operator":"IN","value":["502"]}]',
+    ).rows
+    assert [r["ad_id"] for r in rows] == ["502"]
+    rows = run(
+        named,
+        fields="ad_id",
+        level="ad",
+        filtering='[{"field":"campaign.name","operator":"CONTAIN","value":"sale"}]',
+    ).rows
+    assert [r["ad_id"] for r in rows] == ["501"]

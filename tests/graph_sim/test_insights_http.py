@@ -347,3 +347,41 @@ def test_the_insights_global_throttle_is_code_4_subcode_1504022(http, token, tre
     assert error["error_user_title"] == "Too many API requests"
     assert error["is_transient"] is True
     assert get(http, token, f"/{tree['campaign']}/insights").status_code == 200
+
+
+def test_summary_param_adds_a_summary_section(http, token, tree):
+    # reference L15836: "If this param is used, a summary section will be included".
+    body = get(
+        http, token, f"/{tree['campaign']}/insights", level="ad", fields="impressions",
+        summary="impressions",
+    ).json()  # fmt: skip
+    assert int(body["summary"]["impressions"]) == ints(body["data"], "impressions")
+
+
+def test_async_jobs_get_old_reach_with_breakdowns_up_to_ten_a_day(http, token, tree, sim):
+    # core-flows.md §4.6: reach with breakdowns older than 13 months: async only, "up to 10
+    # requests per Ad Account per day"; past that, rows omit reach, frequency and cpp.
+    account_id = tree["act"].removeprefix("act_")
+    t0 = sim.clock.now() - 500 * DAY
+    campaign = _put(sim.world, "campaign", account_id, "Evergreen", t0)
+    adset = _put(sim.world, "adset", account_id, "Evergreen", t0, campaign_id=campaign.id)
+    _put(sim.world, "ad", account_id, "Evergreen", t0, campaign_id=campaign.id, adset_id=adset.id)
+    old = {
+        "fields": "impressions,reach",
+        "breakdowns": "age",
+        "time_range": '{"since":"2025-03-01","until":"2025-03-31"}',
+    }
+    sync = get(http, token, f"/{tree['act']}/insights", **old).json()["data"]
+    assert sync and all("reach" not in r for r in sync)
+    insights_state(sim.world).reach_jobs_per_day = 2
+    runs, headers = [], []
+    for _ in range(3):
+        r = http.post(f"{V}/{tree['act']}/insights", data={"access_token": token, **old})
+        runs.append(r.json()["report_run_id"])
+        headers.append(json.loads(r.headers["x-fb-ads-insights-reach-throttle"]))
+    assert [h["acc_id_util_pct"] for h in headers] == [50.0, 100.0, 100.0]
+    sim.clock.advance(60)
+    first = get(http, token, f"/{runs[0]}/insights").json()["data"]
+    third = get(http, token, f"/{runs[2]}/insights").json()["data"]
+    assert first and all("reach" in r for r in first)
+    assert third and all("reach" not in r for r in third)
