@@ -39,7 +39,10 @@ def run_simulator(
     served = ServedSimulator(sim, "")
     server = make_server(host, port, served.wsgi, threaded=True, request_handler=QuietHandler)
     served.base_url = f"http://{host}:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, name="graph-sim", daemon=True)
+    # A short poll interval so shutdown (end of a test session) is quick.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="graph-sim", daemon=True
+    )
     thread.start()
     try:
         yield served

@@ -4,6 +4,7 @@ from graph_sim.core.fields import FieldSpec, modifier_json, parse_fields, render
 from graph_sim.core.paging import decode_cursor, encode_cursor, paginate
 from graph_sim.core.registry import (
     REGISTRY,
+    control_route,
     node_deleter,
     node_edge,
     node_reader,
@@ -20,6 +21,7 @@ __all__ = [
     "GraphError",
     "SimRequest",
     "SimResponse",
+    "control_route",
     "decode_cursor",
     "encode_cursor",
     "modifier_json",

@@ -109,6 +109,11 @@ def _dispatch(
 
         location = dialog_decision(sim, params, approve=path.endswith("approve"))
         return 302, location, {}
+    from graph_sim.core.registry import REGISTRY
+
+    plugin = REGISTRY.controls.get((method, path))
+    if plugin is not None:
+        return 200, plugin(sim, params), {}
     return 404, {"error": f"no control endpoint {method} {path}"}, {}
 
 

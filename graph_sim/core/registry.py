@@ -48,6 +48,8 @@ class Registry:
     routes: list[Route] = field(default_factory=list)
     nodes: dict[str, NodeHandlers] = field(default_factory=dict)
     seeders: list[tuple[int, Handler]] = field(default_factory=list)
+    # (METHOD, path under /__sim__/) → handler(sim, params) for plug-in control endpoints.
+    controls: dict[tuple[str, str], Handler] = field(default_factory=dict)
 
     def node(self, node_type: str) -> NodeHandlers:
         return self.nodes.setdefault(node_type, NodeHandlers())
@@ -160,6 +162,20 @@ def seeder(order: int = 100) -> Callable[[Handler], Handler]:
 
     def decorator(handler: Handler) -> Handler:
         REGISTRY.seeders.append((order, handler))
+        return handler
+
+    return decorator
+
+
+def control_route(method: str, path: str) -> Callable[[Handler], Handler]:
+    """A plug-in's own control endpoint under `/__sim__/` (tests and demos only: no token, not
+    logged, not rate limited): `handler(sim, params) -> JSON-able` (HTTP 200), or raise
+    ValueError for a 400. `path` is the full path, e.g. `/__sim__/objects/review_outcome`."""
+    if not path.startswith("/__sim__/"):
+        raise ValueError("control paths live under /__sim__/")
+
+    def decorator(handler: Handler) -> Handler:
+        REGISTRY.controls[(method.upper(), path.rstrip("/"))] = handler
         return handler
 
     return decorator

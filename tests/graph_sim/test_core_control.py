@@ -89,3 +89,16 @@ def test_control_calls_are_not_logged_or_rate_limited(http, sim):
 
 def test_unknown_control_path_is_404(http):
     assert http.get("/__sim__/nope").status_code == 404
+
+
+def test_plugins_can_add_their_own_control_endpoints(http, sim):
+    from graph_sim.core import control_route
+
+    @control_route("POST", "/__sim__/coretest/echo")
+    def _echo(sim, params):
+        return {"seed": sim.seed, "got": params.get("value")}
+
+    assert http.post("/__sim__/coretest/echo", json={"value": "x"}).json() == {
+        "seed": 0,
+        "got": "x",
+    }
