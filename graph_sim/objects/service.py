@@ -22,6 +22,7 @@ from graph_sim.objects.model import (
     CREATIVE,
     HUMAN_NAMES,
     AdObject,
+    PostProcessingFault,
     get_object,
     objects_of,
     objects_state,
@@ -266,7 +267,7 @@ def _begin_processing(world: World, obj: AdObject, now: float) -> None:
     """Start (or restart) post-processing; a queued fault makes it end WITH_ISSUES."""
     state = objects_state(world)
     obj.processing_until = now + timings(world)[0]
-    fault = state.take_fault(obj.node_type)
+    fault = state.take_fault(obj.node_type) or _planned_fault(world, obj)
     obj.issues_info = (
         [
             {
@@ -279,6 +280,33 @@ def _begin_processing(world: World, obj: AdObject, now: float) -> None:
         if fault
         else None
     )
+
+
+def _planned_fault(world: World, obj: AdObject) -> PostProcessingFault | None:
+    """The core's fault plans may fail post-processing too, like media's video processing:
+    `sim.faults.add("error", kind="post_processing_ad", times=2, code=1815869, message=...)`
+    (kind `post_processing_<campaign|adset|ad|adcreative>`; `path="/<id>"` narrows it to one
+    object on its next edit)."""
+    faults = getattr(getattr(world, "sim", None), "faults", None)
+    for plan in list(getattr(faults, "plans", []) or []):
+        if plan.kind != f"post_processing_{obj.node_type}":
+            continue
+        if plan.path not in ("*", f"/{obj.id}"):
+            continue
+        if plan.times is not None and plan.fired >= plan.times:
+            continue
+        plan.matched += 1
+        if plan.every is not None and plan.matched % plan.every != 0:
+            continue
+        plan.fired += 1
+        fault = PostProcessingFault()
+        if plan.code:
+            fault.error_code = plan.code
+            fault.error_summary = "Post-processing failed"
+        if plan.message:
+            fault.error_message = plan.message
+        return fault
+    return None
 
 
 def _begin_review(world: World, ad: AdObject) -> None:

@@ -872,3 +872,53 @@ def test_ads_cannot_be_added_to_an_archived_adset(api, parents):
     api.post(f"/{sid}", status="ARCHIVED")
     e = error(api.post(f"/{api.act}/ads", name="A", adset_id=sid, creative={"creative_id": crid}))
     assert e["code"] == 100
+
+
+def test_adset_with_inline_campaign_spec_creates_the_campaign(api):
+    # reference.md §3.2: campaign_spec = {name, objective, buying_type}
+    r = api.post(
+        f"/{api.act}/adsets",
+        name="s",
+        daily_budget=1000,
+        campaign_spec={"name": "Inline", "objective": "OUTCOME_TRAFFIC", "buying_type": "AUCTION"},
+        targeting={"geo_locations": {"countries": ["US"]}},
+    )
+    assert r.status_code == 200, r.text
+    cid = api.get(f"/{r.json()['id']}", fields="campaign_id").json()["campaign_id"]
+    assert api.get(f"/{cid}", fields="name,objective").json()["objective"] == "OUTCOME_TRAFFIC"
+
+
+def test_ad_with_inline_adset_spec_creates_the_adset(api, demo):
+    # ad-reference.txt adset_spec: "When the spec is provided, adset_id field is not required"
+    crid = api.creative(demo["page_ids"][0])
+    spec = {
+        "name": "Inline set",
+        "campaign_id": api.campaign(),
+        "daily_budget": "1000",
+        "targeting": '{"geo_locations":{"countries":["US"]}}',
+    }
+    r = api.post(f"/{api.act}/ads", name="A", adset_spec=spec, creative={"creative_id": crid})
+    assert r.status_code == 200, r.text
+    sid = api.get(f"/{r.json()['id']}", fields="adset_id").json()["adset_id"]
+    assert api.get(f"/{sid}", fields="name").json()["name"] == "Inline set"
+
+
+def test_read_only_token_cannot_create(api, mint, demo):
+    # core-flows.md §8 item 3: ads_read reads, POST to object edges needs ads_management
+    reader = Api(api.http, mint(scopes=["ads_read"]), api.act)
+    r = reader.post(
+        f"/{api.act}/campaigns", name="x", objective="OUTCOME_TRAFFIC", special_ad_categories="[]"
+    )
+    assert r.status_code == 403 and r.json()["error"]["code"] == 200
+    assert reader.get(f"/{demo['active_campaign_id']}").status_code == 200
+
+
+def test_deleted_creative_cannot_be_used_by_a_new_ad(api, demo):
+    # core-flows.md §2.3 creatives: run status ACTIVE/DELETED
+    crid = api.creative(demo["page_ids"][0])
+    assert api.delete(f"/{crid}").json() == {"success": True}
+    assert api.get(f"/{crid}", fields="status").json()["status"] == "DELETED"
+    sid = api.adset(api.campaign())
+    e = error(api.post(f"/{api.act}/ads", name="A", adset_id=sid, creative={"creative_id": crid}))
+    assert e["code"] == 100
+    assert crid not in [c["id"] for c in api.get(f"/{api.act}/adcreatives").json()["data"]]

@@ -384,3 +384,49 @@ def test_review_rejection_knob_ends_disapproved_with_feedback(api, http, demo, s
     api.post(f"/{aid}", creative={"creative_id": api.creative(demo["page_ids"][0])})
     sim.clock.advance(IN_PROCESS + REVIEW)
     assert status_of(api, aid)[2] == "ACTIVE"
+
+
+def test_core_fault_plan_can_fail_post_processing(api, sim):
+    # brief: a fault hook marks the next N objects of a type to fail post-processing; the
+    # core's fault plans reach it with kind "post_processing_<type>" (like video_processing)
+    sim.faults.add(
+        "error",
+        kind="post_processing_adset",
+        times=1,
+        code=2446289,
+        message="The post type is unavailable",
+    )
+    cid = api.campaign()
+    bad, good = api.adset(cid), api.adset(cid)
+    sim.clock.advance(IN_PROCESS)
+    got = api.get(f"/{bad}", fields="effective_status,issues_info").json()
+    assert got["effective_status"] == "WITH_ISSUES"
+    assert got["issues_info"][0]["level"] == "AD_SET"
+    assert got["issues_info"][0]["error_code"] == 2446289
+    assert got["issues_info"][0]["error_message"] == "The post type is unavailable"
+    assert status_of(api, good)[2] == "PAUSED"
+    # a later edit is post-processed again and clears the issue
+    api.post(f"/{bad}", daily_budget=1500)
+    sim.clock.advance(IN_PROCESS)
+    assert status_of(api, bad)[2] == "PAUSED"
+
+
+def test_is_completed_and_updated_since_filters(api, sim):
+    # reference.md §3.1 is_completed; §3.2 updated_since
+    done = api.campaign(stop_time=str(int(sim.clock.now()) + 3600))
+    running = api.campaign()
+    sim.clock.advance(7200)
+    completed = _ids(api.get(f"/{api.act}/campaigns", is_completed="true"))
+    assert done in completed and running not in completed
+    assert done not in _ids(api.get(f"/{api.act}/campaigns", is_completed="false"))
+    api.post(f"/{running}", name="touched")
+    recent = _ids(api.get(f"/{api.act}/campaigns", updated_since=str(int(sim.clock.now()))))
+    assert recent == [running]
+
+
+def test_archived_campaign_children_list_only_with_the_archived_filter(api, demo):
+    # reference.md §7.4: "Archived children must be requested explicitly"
+    cid = demo["archived_campaign_id"]
+    assert _ids(api.get(f"/{cid}/ads")) == []
+    archived = _ids(api.get(f"/{cid}/ads", effective_status='["ARCHIVED"]', fields="name"))
+    assert len(archived) == 2
