@@ -1,0 +1,64 @@
+"""Duplicate guards: after a create's outcome is unknown, find the object it may have made.
+
+A create that timed out, lost its connection, got a 5xx or an is_transient error may have been
+applied. Posting again could make a second campaign. A guard names something unique the service
+put into the create (usually the name, made unique with `idempotent_name`), and lists the edge
+filtered on it; the client returns what it finds instead of posting again.
+
+Services record the idempotency key with the draft before calling Graph, so a retried task (a
+new process) builds the same name and the same guard:
+
+    name = idempotent_name(draft.name, draft.graph_key)
+    client.create(f"act_{account}/campaigns", data={"name": name, ...},
+                  guard=DuplicateGuard.by_name(name))
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agency.graph.client import GraphClient
+
+
+def idempotent_name(name: str, key: str) -> str:
+    """`name` with a short idempotency key, so the object can be found again by name."""
+    marker = f"[{key}]"
+    return name if name.endswith(marker) else f"{name} {marker}"
+
+
+@dataclass(frozen=True)
+class DuplicateGuard:
+    """Find an object on the create's edge whose `field` equals `value`."""
+
+    field: str
+    value: str
+    max_pages: int = 20
+
+    @classmethod
+    def by_name(cls, name: str) -> DuplicateGuard:
+        return cls("name", name)
+
+    def find(
+        self, client: GraphClient, edge: str, *, account_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """The earlier result as the create would have returned it (`{"id": ...}`), or None.
+        The lookup is a read: it gets the normal read retries."""
+        params = {
+            "filtering": json.dumps(
+                [{"field": self.field, "operator": "EQUAL", "value": self.value}]
+            ),
+        }
+        for item in client.iterate(
+            edge,
+            params=params,
+            fields=f"id,{self.field}",
+            account_id=account_id,
+            max_pages=self.max_pages,
+        ):
+            # Compare here too: an edge that ignores `filtering` must not fool the guard.
+            if isinstance(item, dict) and str(item.get(self.field)) == self.value:
+                return {"id": str(item["id"])}
+        return None
