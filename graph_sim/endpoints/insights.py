@@ -128,7 +128,7 @@ def ad_records(world: World, account: AdAccount, now: float) -> list[AdRecord]:
     Delivery runs from the latest of (ad out of review, ad set start, campaign start) to the
     earliest of (ad set end, campaign stop, the time an ad/ad set/campaign was paused, archived
     or deleted). Objects without a schedule start at creation. The daily budget of an ad set
-    (or its campaign) is shared equally by its ads.
+    (or its campaign) is shared by its ads (see `_share`).
     """
     records: list[AdRecord] = []
     for campaign in _account_tree(world, account.account_id, now):
@@ -184,11 +184,20 @@ def ad_records(world: World, account: AdAccount, now: float) -> list[AdRecord]:
                         objective=campaign.get("objective") or "OUTCOME_TRAFFIC",
                         optimization_goal=adset.get("optimization_goal") or "LINK_CLICKS",
                         buying_type=campaign.get("buying_type") or "AUCTION",
-                        daily_budget_minor=int(budget / max(1, len(ads))) if budget else None,
+                        daily_budget_minor=_share(budget, ad, ads),
                         countries=_countries(adset.get("targeting")),
                     )
                 )
     return records
+
+
+def _share(budget: int | None, ad: dict[str, Any], siblings: list[dict[str, Any]]) -> int | None:
+    """The ad's share of its ad set's daily budget: split among the siblings created no later
+    than it, so adding an ad later does not rewrite the history of the ones before it."""
+    if not budget:
+        return None
+    earlier = sum(1 for s in siblings if s["created_time"] <= ad["created_time"])
+    return int(budget / max(1, earlier))
 
 
 def _records_under(records: list[AdRecord], level: str, node_id: str) -> list[AdRecord]:

@@ -385,3 +385,16 @@ def test_async_jobs_get_old_reach_with_breakdowns_up_to_ten_a_day(http, token, t
     third = get(http, token, f"/{runs[2]}/insights").json()["data"]
     assert first and all("reach" in r for r in first)
     assert third and all("reach" not in r for r in third)
+
+
+def test_adding_an_ad_later_does_not_rewrite_the_history_of_earlier_ads(http, token, tree, sim):
+    # DECISIONS.md "Insights": numbers are a pure function of (seed, ad, day); budget shares
+    # count only the siblings created no later than the ad.
+    path = f"/{tree['ads'][0]}/insights"
+    before = get(http, token, path, date_preset="last_90d").json()["data"]
+    account_id = tree["act"].removeprefix("act_")
+    _put(
+        sim.world, "ad", account_id, "Late ad", sim.clock.now() - 5 * DAY,
+        campaign_id=tree["campaign"], adset_id=tree["adsets"][0],
+    )  # fmt: skip
+    assert get(http, token, path, date_preset="last_90d").json()["data"] == before
