@@ -134,8 +134,8 @@ class Simulator:
             if seed is not None:
                 self.seed = seed
             self.world = World(self.seed)
-            self.world.clock = self.clock  # type: ignore[attr-defined]
-            self.world.sim = self  # type: ignore[attr-defined]
+            self.world.clock = self.clock
+            self.world.sim = self
             self.faults = Faults(seed=self.seed)
             self.calls = CallLog()
             self.ratelimit = RateLimiter(self.config.limits)

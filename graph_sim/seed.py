@@ -40,9 +40,8 @@ def seed_world(world: World, rng: random.Random) -> None:
 
 
 def seed_core(world: World, rng: random.Random) -> None:
-    sim: Any = getattr(world, "sim", None)
-    config = sim.config if sim is not None else None
-    now = world.clock.now() if hasattr(world, "clock") else 0.0  # type: ignore[attr-defined]
+    config = world.sim.config if world.sim is not None else None
+    now = world.clock.now() if world.clock is not None else 0.0
 
     app_id = (config.app_id if config else None) or world.new_id(15)
     app_secret = (config.app_secret if config else None) or world.new_secret(32)

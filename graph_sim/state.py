@@ -158,6 +158,9 @@ class World:
         self.types: dict[str, str] = {}
         # Named handles for the seeded demo world (user_id, business_id, ad_account_ids, ...).
         self.demo: dict[str, Any] = {}
+        # Set by the Simulator: its clock (for timestamps in seeders) and itself (for config).
+        self.clock: Any = None
+        self.sim: Any = None
 
     # ids -------------------------------------------------------------------------------
     def new_id(self, digits: int = 15) -> str:

@@ -13,7 +13,7 @@ from graph_sim.core import (
     render_fields,
 )
 from graph_sim.errors import GraphError, invalid_parameter
-from graph_sim.state import AdAccount, Business, InstagramAccount, Page, User
+from graph_sim.state import AdAccount, App, Business, InstagramAccount, Page, User
 
 # reference.md §2.3: the fields we model; `id` and `account_id` are the defaults.
 AD_ACCOUNT_DEFAULTS = ("id", "account_id")
@@ -184,6 +184,11 @@ def user_pages(req: SimRequest, user: User) -> dict[str, Any]:
 @node_reader("page")
 def read_page(req: SimRequest, page: Page) -> dict[str, Any]:
     return render_fields(page_json(page), req.fields, ("id", "name"))
+
+
+@node_reader("application")
+def read_application(req: SimRequest, app: App) -> dict[str, Any]:
+    return render_fields({"id": app.id, "name": app.name}, req.fields, ("id", "name"))
 
 
 @node_reader("instagram_account")
