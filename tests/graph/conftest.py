@@ -32,6 +32,8 @@ class FakeClock:
         return self.now
 
     def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            return  # tenacity "sleeps" 0 s when the throttle does the waiting
         self.sleeps.append(seconds)
         self.now += seconds
         self.sim.clock.advance(seconds)
