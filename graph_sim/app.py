@@ -288,7 +288,7 @@ class Simulator:
                 result, delay = self._run(req, record, extra_headers)
                 out = self._render(req, result, extra_headers)
             except GraphError as err:
-                out = self._render_error(err, extra_headers)
+                out = self._render_error(err, extra_headers, version)
                 record.error_code, record.error_subcode = err.code, err.subcode
             except _Drop as drop:
                 out = Outgoing(0, {}, b"", drop=True)
@@ -296,9 +296,8 @@ class Simulator:
                 delay = drop.fault.delay
             except Exception:  # a simulator bug: answer like Graph's code 1, keep serving
                 log.exception("graph_sim handler crashed on %s %s", method, path)
-                out = self._render_error(
-                    GraphError("An unknown error occurred", code=1, http_status=500), extra_headers
-                )
+                crash = GraphError("An unknown error occurred", code=1, http_status=500)
+                out = self._render_error(crash, extra_headers, version)
                 record.error_code = 1
             record.status = out.status
             record.account_id = req.account_id
@@ -502,8 +501,10 @@ class Simulator:
                 return Outgoing(304, headers, b"")
         return Outgoing(status, headers, data)
 
-    def _render_error(self, err: GraphError | _Http500, extra: dict[str, str]) -> Outgoing:
-        headers = self._base_headers(self.config.default_version)
+    def _render_error(
+        self, err: GraphError | _Http500, extra: dict[str, str], version: str
+    ) -> Outgoing:
+        headers = self._base_headers(version)
         headers.update(extra)
         if isinstance(err, _Http500):
             headers["content-type"] = "text/html; charset=utf-8"

@@ -27,7 +27,7 @@ class Route:
     pattern: str
     handler: Handler
     regex: re.Pattern[str]
-    auth: str = "user"  # "user" (any valid token), "app" (app token allowed too), "none"
+    auth: str = "user"  # "user": any valid token (app tokens too; handlers check); "none"
     buc: str | None = None  # BUC type for rate limits; None → derived from the path
     kind: str | None = None  # endpoint kind, matched by fault plans; defaults to the pattern
     name: str = ""

@@ -25,3 +25,40 @@ def test_response_names_the_version_that_served_it(http, token):
     assert (
         http.get("/me", params={"access_token": token}).headers["facebook-api-version"] == "v25.0"
     )
+
+
+def test_error_responses_also_name_the_version(http):
+    # core-flows.md §8 item 1: the header is on every response.
+    r = http.get("/v24.0/me")
+    assert r.status_code == 400 and r.headers["facebook-api-version"] == "v24.0"
+
+
+def test_errors_use_graphs_envelope_with_a_trace_id(http):
+    # core-flows.md §7.1: {"error": {"message", "type", "code", "fbtrace_id"}}, "(#code) " prefix.
+    r = http.get("/me", params={"access_token": "nope"})
+    err = r.json()["error"]
+    assert set(err) >= {"message", "type", "code", "fbtrace_id"}
+    assert err["message"].startswith("(#190) ")
+    assert r.headers["x-fb-trace-id"] == err["fbtrace_id"]
+
+
+def test_json_request_bodies_are_read_like_form_fields(http, token, demo):
+    act = demo["active_ad_account_id"]
+    r = http.post(f"/{act}", json={"access_token": token, "name": "From JSON"})
+    assert r.json() == {"success": True}
+    assert (
+        http.get(f"/{act}", params={"access_token": token, "fields": "name"}).json()["name"]
+        == "From JSON"
+    )
+
+
+def test_a_crashing_handler_answers_code_1_and_the_server_keeps_serving(http, sim, token):
+    from graph_sim.core import route
+
+    @route("GET", "/coretest_crash")
+    def _crash(req):
+        raise RuntimeError("bug")
+
+    r = http.get("/coretest_crash", params={"access_token": token})
+    assert r.status_code == 500 and r.json()["error"]["code"] == 1
+    assert http.get("/me", params={"access_token": token}).status_code == 200
