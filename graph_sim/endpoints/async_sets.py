@@ -9,10 +9,17 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_sim.core.fields import render_fields
-from graph_sim.core.paging import paginate
-from graph_sim.core.registry import node_deleter, node_edge, node_reader, node_updater, route
-from graph_sim.core.request import SimRequest, SimResponse
+from graph_sim.core import (
+    SimRequest,
+    SimResponse,
+    node_deleter,
+    node_edge,
+    node_reader,
+    node_updater,
+    paginate,
+    render_fields,
+    route,
+)
 from graph_sim.endpoints.batch import (
     DependencyFailed,
     Operation,
@@ -60,8 +67,6 @@ class AsyncRequestSet:
     name: str
     kind: str  # "ads" (asyncadrequestsets) or "batch" (async_batch_requests)
     created_time: float
-    token: str | None
-    appsecret_proof: str | None
     base_url: str
     notification_uri: str | None = None
     notification_mode: str = "OFF"
@@ -87,6 +92,12 @@ class AsyncRequest:
     finished_at: float | None = None
     operation: Operation | None = None  # batch requests only
     node_type: str = "async_request"
+
+
+def _credentials(world: Any) -> dict[str, tuple[str | None, str | None]]:
+    """(token, appsecret_proof) each set runs with, by set id: kept beside the records so the
+    control API's object listing never shows a token."""
+    return world.__dict__.setdefault("_async_credentials", {})
 
 
 def _job_seconds(sim: Any) -> float:
@@ -142,13 +153,14 @@ def _execute(sim: Any, request_set: AsyncRequestSet, item: AsyncRequest) -> None
     else:
         op = item.operation or Operation(item.index, "POST", "")
     results = _named_results(sim, request_set)
+    token, proof = _credentials(sim.world).get(request_set.id, (None, None))
     try:
         result = run_operation(
             sim,
             op,
             results=results,
-            token=request_set.token,
-            appsecret_proof=request_set.appsecret_proof,
+            token=token,
+            appsecret_proof=proof,
             files={},
             base_url=request_set.base_url,
             batch_depth=1,
@@ -406,12 +418,14 @@ def _new_set(req: SimRequest, account_id: str, name: str, kind: str) -> AsyncReq
         name=name,
         kind=kind,
         created_time=now,
-        token=req.token.value if req.token else None,
-        appsecret_proof=req.param("appsecret_proof"),
         base_url=req.base_url,
         notification_uri=uri,
         notification_mode=mode or "OFF",
         cursor=now + _job_seconds(req.sim),
+    )
+    _credentials(req.world)[request_set.id] = (
+        req.token.value if req.token else None,
+        req.param("appsecret_proof"),
     )
     return request_set
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from werkzeug.datastructures import FileStorage
-
-from graph_sim.core.registry import route
-from graph_sim.core.request import SimRequest, SimResponse
+from graph_sim.core import SimRequest, SimResponse, route
 from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
 from graph_sim.jsonpath import (
     LenientJSONError,
@@ -21,6 +18,9 @@ from graph_sim.jsonpath import (
     referenced_names,
     substitute,
 )
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
 
 MAX_SYNC_OPERATIONS = 50  # seeds L13409: "limited to 50 requests per batch"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import io
 import json
@@ -12,10 +13,17 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_sim.core.fields import render_fields
-from graph_sim.core.paging import paginate
-from graph_sim.core.registry import node_deleter, node_edge, node_reader, route
-from graph_sim.core.request import SimRequest, SimResponse
+from graph_sim.core import (
+    SimRequest,
+    SimResponse,
+    node_deleter,
+    node_edge,
+    node_reader,
+    paginate,
+    render_fields,
+    route,
+    seeder,
+)
 from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
 from graph_sim.media_formats import (
     IMAGE_EXTENSIONS,
@@ -65,6 +73,17 @@ def media_settings(sim: Any) -> MediaSettings:
     return settings
 
 
+def _blobs(world: Any) -> dict[str, bytearray]:
+    """File contents by image, video or upload-session id, kept beside the records so the
+    records stay small and JSON-friendly (the control API lists them)."""
+    return world.__dict__.setdefault("_media_blobs", {})
+
+
+def blob(world: Any, key: str) -> bytes:
+    """The stored bytes of an image (`<account_id>:<hash>`) or a video (its id)."""
+    return bytes(_blobs(world).get(key, b""))
+
+
 # ---------------------------------------------------------------------------------------------
 # Records (kept in `world.objects` so `/<id>` routing finds them)
 
@@ -80,7 +99,6 @@ class AdImage:
     width: int
     height: int
     format: str
-    data: bytes
     created_time: float
     updated_time: float
     status: str = "ACTIVE"  # ACTIVE | DELETED (AdImage.status enum also has INTERNAL)
@@ -98,7 +116,6 @@ class AdVideo:
     name: str | None = None
     file_size: int = 0
     bytes_received: int = 0
-    data: bytes = b""
     container: str | None = None
     length: float | None = None
     width: int | None = None
@@ -124,7 +141,7 @@ class UploadSession:
     file_size: int
     start_offset: int
     end_offset: int
-    buffer: bytearray
+    received: int = 0
     state: str = "open"  # open | finished | canceled
     node_type: str = "video_upload_session"
 
@@ -301,11 +318,11 @@ def _store_image(req: SimRequest, account_id: str, name: str, data: bytes) -> Ad
         width=info.width,
         height=info.height,
         format=info.format,
-        data=data,
         created_time=now,
         updated_time=now,
     )
     req.world.put(image)
+    _blobs(req.world)[image_id] = bytearray(data)
     return image
 
 
@@ -407,7 +424,7 @@ def _copy_image(req: SimRequest, dest_account_id: str, spec: Any) -> AdImage:
         raise invalid_parameter(
             f"Image with hash {image_hash} does not exist in ad account {source.id}"
         )
-    return _store_image(req, dest_account_id, image.name, image.data)
+    return _store_image(req, dest_account_id, image.name, blob(req.world, image.id))
 
 
 @route("GET", "/act_<account_id>/adimages", kind="adimages")
@@ -589,7 +606,7 @@ def _validate_video_bytes(req: SimRequest, data: bytes, *, resumable: bool) -> A
 def _complete_upload(req: SimRequest, video: AdVideo, data: bytes, *, resumable: bool) -> None:
     info = _validate_video_bytes(req, data, resumable=resumable)
     now = req.now()
-    video.data = data
+    _blobs(req.world)[video.id] = bytearray(data)
     video.bytes_received = len(data)
     video.file_size = len(data)
     video.container = info.container
@@ -754,9 +771,9 @@ def _phase_start(req: SimRequest, account_id: str) -> dict[str, Any]:
         file_size=file_size,
         start_offset=0,
         end_offset=min(settings.chunk_size, file_size),
-        buffer=bytearray(),
     )
     req.world.put(session)
+    _blobs(req.world)[session.id] = bytearray()
     return {
         "upload_session_id": session.id,
         "video_id": video.id,
@@ -797,11 +814,12 @@ def _phase_transfer(req: SimRequest, account_id: str) -> dict[str, Any]:
     expected = session.end_offset - session.start_offset
     if len(chunk) != expected:
         raise _offset_error(session, f"the chunk has {len(chunk)} bytes, {expected} were expected")
-    session.buffer.extend(chunk)
+    _blobs(req.world)[session.id].extend(chunk)
+    session.received += len(chunk)
     settings = media_settings(req.sim)
     session.start_offset = session.end_offset
     session.end_offset = min(session.start_offset + settings.chunk_size, session.file_size)
-    video.bytes_received = len(session.buffer)
+    video.bytes_received = session.received
     video.last_activity = req.now()
     video.updated_time = req.now()
     return {"start_offset": str(session.start_offset), "end_offset": str(session.end_offset)}
@@ -815,10 +833,10 @@ def _phase_finish(req: SimRequest, account_id: str) -> dict[str, Any]:
         # A retried finish (its first answer lost) must not fail the upload.
         _apply_text_params(req, video)
         return {"success": True}
-    if len(session.buffer) != session.file_size:
+    if session.received != session.file_size:
         raise GraphError(
             f"There was a problem uploading your video file. Please try again. (received "
-            f"{len(session.buffer)} of {session.file_size} bytes)",
+            f"{session.received} of {session.file_size} bytes)",
             code=6001,
             user_title="Upload Incomplete",
             user_msg=f"Resume the upload from byte {session.start_offset}.",
@@ -826,7 +844,7 @@ def _phase_finish(req: SimRequest, account_id: str) -> dict[str, Any]:
         )
     _apply_text_params(req, video)
     try:
-        _complete_upload(req, video, bytes(session.buffer), resumable=True)
+        _complete_upload(req, video, blob(req.world, session.id), resumable=True)
     except GraphError as err:
         video.upload_state = "error"
         video.upload_error = (err.code, err.message)
@@ -834,7 +852,7 @@ def _phase_finish(req: SimRequest, account_id: str) -> dict[str, Any]:
         session.state = "finished"
         raise
     session.state = "finished"
-    session.buffer = bytearray()  # the bytes now live on the video
+    _blobs(req.world).pop(session.id, None)  # the bytes now live on the video
     return {"success": True}
 
 
@@ -844,7 +862,7 @@ def _phase_cancel(req: SimRequest, account_id: str) -> dict[str, Any]:
     if session.state == "finished":
         raise invalid_parameter("The upload session is already finished and cannot be canceled")
     session.state = "canceled"
-    session.buffer = bytearray()
+    _blobs(req.world).pop(session.id, None)
     video = req.world.get(session.video_id, "video")
     video.upload_state = "canceled"
     video.deleted = True
@@ -1037,7 +1055,7 @@ def media_file(req: SimRequest, kind: str, name: str) -> SimResponse:
         for image in req.world.all("adimage"):
             if image.hash == image_hash:
                 mime = {"jpeg": "image/jpeg"}.get(image.format, f"image/{image.format}")
-                return SimResponse(body=image.data, content_type=mime)
+                return SimResponse(body=blob(req.world, image.id), content_type=mime)
     elif kind == "thumbnails":
         video_id, _, _ = name.partition("/")
         video = req.world.get(video_id, "video")
@@ -1046,6 +1064,86 @@ def media_file(req: SimRequest, kind: str, name: str) -> SimResponse:
             return SimResponse(body=build_png(width, height), content_type="image/png")
     elif kind == "videos":
         video = req.world.get(name, "video")
-        if video is not None and not video.deleted and video.data:
-            return SimResponse(body=video.data, content_type="video/mp4")
+        data = blob(req.world, name)
+        if video is not None and not video.deleted and data:
+            return SimResponse(body=data, content_type="video/mp4")
     return SimResponse(body={"error": "not found"}, status=404)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo library: a few images and one ready video in the demo's active ad account.
+
+# (name, width, height, colour): the usual feed, square and story sizes.
+DEMO_IMAGES = (
+    ("northwind_feed_1200x628.png", 1200, 628, (111, 78, 55)),
+    ("northwind_square_1080x1080.png", 1080, 1080, (196, 164, 132)),
+    ("northwind_story_1080x1920.png", 1080, 1920, (60, 42, 33)),
+)
+
+
+@functools.cache
+def _demo_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    return build_png(width, height, rgb)  # built once per process: every test reseeds
+
+
+@functools.cache
+def _demo_mp4() -> bytes:
+    from graph_sim.media_formats import build_mp4
+
+    return build_mp4(duration_seconds=15.0, width=1080, height=1920, padding=8192)
+
+
+@seeder(order=150)
+def seed_media(world: Any, rng: Any) -> None:
+    """`demo["image_hashes"]` (feed, square, story) and `demo["video_id"]` (ready) in the
+    active ad account."""
+    act_id = world.demo.get("active_ad_account_id")
+    if not act_id:
+        return
+    account_id = act_id.removeprefix("act_")
+    now = world.clock.now()
+    created = now - 7 * 86400
+    hashes = []
+    for name, width, height, rgb in DEMO_IMAGES:
+        data = _demo_png(width, height, rgb)
+        image_hash = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        image = AdImage(
+            id=f"{account_id}:{image_hash}",
+            account_id=account_id,
+            hash=image_hash,
+            name=name,
+            width=width,
+            height=height,
+            format="png",
+            created_time=created,
+            updated_time=created,
+        )
+        world.put(image)
+        _blobs(world)[image.id] = bytearray(data)
+        hashes.append(image_hash)
+    data = _demo_mp4()
+    info = video_info(data)
+    video = AdVideo(
+        id=world.new_id(),
+        account_id=account_id,
+        created_time=created,
+        updated_time=created,
+        title="Northwind spring story",
+        description="15-second vertical story cut",
+        file_size=len(data),
+        bytes_received=len(data),
+        container=info.container,
+        length=info.duration_seconds,
+        width=info.width,
+        height=info.height,
+        source_kind="chunked",
+        upload_state="complete",
+        upload_completed_at=created,
+        last_activity=created,
+        processing_seconds=world.sim.config.timings.video_processing,
+    )
+    video.thumbnail_ids = [world.new_id() for _ in range(MediaSettings().thumbnails_per_video)]
+    world.put(video)
+    _blobs(world)[video.id] = bytearray(data)
+    world.demo["image_hashes"] = hashes
+    world.demo["video_id"] = video.id

@@ -220,7 +220,7 @@ def test_reference_to_a_failed_operation_fails_the_dependent(http, token):
 
 def test_data_star_id_reference_expands_to_a_comma_list(http, token, demo):
     # core-flows.md §3.3: {result=create-ad:$.data.*.id} used in a list parameter.
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded images
     for size in (5, 6):
         http.post(
             f"/{account}/adimages",

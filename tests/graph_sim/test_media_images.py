@@ -49,7 +49,7 @@ def test_jpeg_dimensions_come_from_the_file_header(http, token, demo):
 
 def test_same_bytes_twice_give_the_same_hash_and_one_library_entry(http, token, demo):
     # creatives-and-media.md §6.2 item 1: deterministic per byte content.
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded images
     png = build_png(300, 300)
     first = _upload(http, token, account, {"a.png": png}).json()["images"]["a.png"]["hash"]
     second = _upload(http, token, account, {"b.png": png}).json()["images"]["b.png"]["hash"]
@@ -119,7 +119,7 @@ def test_image_over_the_size_limit_is_error_100(http, token, demo, sim):
 
 def test_list_filters_by_hashes_and_rows_carry_account_hash_ids(http, token, demo):
     # creatives-and-media.md §6.2 item 5; reference.md §3.5 GET params.
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded images
     small = _upload(http, token, account, {"s.png": build_png(100, 100)}).json()
     _upload(http, token, account, {"l.png": build_png(800, 600)})
     small_hash = small["images"]["s.png"]["hash"]
@@ -139,7 +139,7 @@ def test_list_filters_by_hashes_and_rows_carry_account_hash_ids(http, token, dem
 
 def test_list_pages_with_cursors(http, token, demo):
     # core-flows.md §5.1: `limit`, `paging.next` until the last page.
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded images
     for size in (10, 11, 12):
         _upload(http, token, account, {f"i{size}.png": build_png(size, size)})
     first = http.get(f"/{account}/adimages", params={"access_token": token, "limit": "2"}).json()
@@ -150,7 +150,7 @@ def test_list_pages_with_cursors(http, token, demo):
 
 def test_delete_requires_hash_then_removes_the_image(http, token, demo):
     # creatives-and-media.md §6.2 item 6; reference.md §3.5 DELETE.
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded images
     image_hash = _upload(http, token, account, {"x.png": build_png(7, 7)}).json()["images"][
         "x.png"
     ]["hash"]
@@ -216,7 +216,7 @@ def test_image_url_serves_the_uploaded_bytes(http, token, demo):
 def test_image_used_by_a_creative_lists_it_and_cannot_be_deleted(http, token, demo):
     # reference.md §3.5 AdImage `creatives`; creatives-and-media.md §7 item 35 [VAGUE]: we
     # refuse to delete an image a creative still uses (DECISIONS.md "Media uploads").
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded images
     image_hash = _upload(http, token, account, {"hero.png": build_png(600, 600)}).json()["images"][
         "hero.png"
     ]["hash"]
@@ -236,3 +236,13 @@ def test_image_used_by_a_creative_lists_it_and_cannot_be_deleted(http, token, de
         f"/{account}/adimages", params={"access_token": token, "hash": image_hash}
     )
     assert refused.status_code == 400 and refused.json()["error"]["code"] == 100
+
+
+def test_demo_account_has_a_seeded_image_library(http, token, demo):
+    # CONTRACT.md §5 seeding: feed, square and story images in the active account.
+    listing = http.get(
+        f"/{demo['active_ad_account_id']}/adimages",
+        params={"access_token": token, "fields": "hash,width,height"},
+    ).json()
+    sizes = {row["hash"]: (row["width"], row["height"]) for row in listing["data"]}
+    assert [sizes[h] for h in demo["image_hashes"]] == [(1200, 628), (1080, 1080), (1080, 1920)]

@@ -341,7 +341,7 @@ def test_delete_removes_the_video_and_requires_video_id(http, token, demo):
 
 def test_library_lists_the_account_videos(http, token, demo):
     # creatives-and-media.md §1.2: the simulator supports GET /act_<ID>/advideos.
-    account = demo["active_ad_account_id"]
+    account = demo["ad_account_by_currency"]["EUR"]  # no seeded video
     video_id = _post(
         http, token, account, files={"source": ("v.mp4", build_mp4())}, description="d"
     ).json()["id"]
@@ -349,7 +349,7 @@ def test_library_lists_the_account_videos(http, token, demo):
     assert [row["id"] for row in listing["data"]] == [video_id]
     assert listing["data"][0]["description"] == "d"
     other = http.get(
-        f"/{demo['ad_account_by_currency']['EUR']}/advideos", params={"access_token": token}
+        f"/{demo['ad_account_by_currency']['GBP']}/advideos", params={"access_token": token}
     ).json()
     assert other["data"] == []
 
@@ -362,3 +362,14 @@ def test_another_users_token_cannot_read_the_video(http, token, mint, demo):
     stranger = mint(user_id=demo["second_user_id"])
     response = http.get(f"/{video_id}", params={"access_token": stranger, "fields": "status"})
     assert response.status_code == 403 and response.json()["error"]["code"] == 200
+
+
+def test_demo_account_has_a_ready_seeded_video(http, token, demo):
+    # CONTRACT.md §5 seeding: one processed video with thumbnails in the active account.
+    video = http.get(
+        f"/{demo['video_id']}", params={"access_token": token, "fields": "status,length,title"}
+    ).json()
+    assert video["status"]["video_status"] == "ready"
+    assert video["length"] == 15.0
+    thumbs = http.get(f"/{demo['video_id']}/thumbnails", params={"access_token": token}).json()
+    assert len(thumbs["data"]) == 3
