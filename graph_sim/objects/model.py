@@ -45,7 +45,8 @@ class AdObject:
     review_until: float = 0.0
     # Set when post-processing is to fail: shown as WITH_ISSUES once processing ends.
     issues_info: list[dict[str, Any]] | None = None
-    # When the object was archived or deleted (for the archived cap and the tree walk).
+    # When `status` last changed (paused, resumed, archived, deleted); None if never. The
+    # insights engine stops delivery there for paused/archived/deleted objects.
     status_changed_time: float | None = None
     seq: int = 0
     # Set when the simulated review rejects an ad: DISAPPROVED once review ends, with this

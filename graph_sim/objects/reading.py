@@ -533,8 +533,8 @@ def list_edge(
 def account_tree(world: World, account_id: str, now: float | None = None) -> list[dict[str, Any]]:
     """An ad account's campaigns → ad sets → ads, every status included (insights report on
     archived and deleted objects too). Times are Unix seconds (None when unset); `stop_time`
-    and `end_time` are the scheduled ends, `status_changed_time` when the object was archived
-    or deleted. Accepts `act_<n>` or `<n>`.
+    and `end_time` are the scheduled ends, `status_changed_time` when `status` last changed
+    (paused, resumed, archived, deleted). Accepts `act_<n>` or `<n>`.
 
         [{"id", "name", "objective", "status", "effective_status", "created_time",
           "updated_time", "start_time", "stop_time", "status_changed_time", "daily_budget",

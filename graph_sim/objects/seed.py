@@ -218,7 +218,8 @@ def _make(
 ) -> AdObject:
     state = objects_state(world)
     state.sequence += 1
-    changed = created + 30 * DAY if status in ("ARCHIVED", "DELETED") else None
+    # Paused, archived and deleted demo objects stopped 30 days after they were created.
+    changed = created + 30 * DAY if status in ("PAUSED", "ARCHIVED", "DELETED") else None
     obj = AdObject(
         node_type=kind,
         id=world.new_id(15),

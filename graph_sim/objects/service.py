@@ -975,8 +975,7 @@ def _apply(
         obj.name = changes.pop("name")
     if new_status and new_status != obj.status:
         obj.status = new_status
-        if new_status in ("ARCHIVED", "DELETED"):
-            obj.status_changed_time = now
+        obj.status_changed_time = now
     if obj.status in ("ARCHIVED", "DELETED"):
         changes = {}
     if isinstance(new_creative, dict):
