@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+from datetime import UTC, datetime
 
 from werkzeug.serving import run_simple
 
@@ -27,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--clock-speed", type=float, default=1.0, help="simulated seconds per real second"
     )
+    parser.add_argument(
+        "--clock-start",
+        default=None,
+        help="simulated start time (Unix seconds or ISO date); default: now",
+    )
     parser.add_argument("--quiet", action="store_true", help="no access log lines")
     args = parser.parse_args(argv)
 
@@ -38,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         deprecated_versions=tuple(args.deprecated_version),
         manual_clock=False,
         clock_speed=args.clock_speed,
+        # Server mode follows the wall clock from now, so the app's own dates (insights date
+        # presets, token expiry) agree with the simulator's.
+        clock_start=_parse_start(args.clock_start),
     )
     sim = Simulator(seed=args.seed, config=config)
     token = sim.mint_token()
@@ -66,6 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         request_handler=QuietHandler if args.quiet else None,
     )
     return 0
+
+
+def _parse_start(raw: str | None) -> float:
+    if not raw:
+        return time.time()
+    try:
+        return float(raw)
+    except ValueError:
+        parsed = datetime.fromisoformat(raw)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.timestamp()
 
 
 if __name__ == "__main__":

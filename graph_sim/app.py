@@ -133,6 +133,7 @@ class Simulator:
         with self.lock:
             if seed is not None:
                 self.seed = seed
+            self.clock.reset()
             self.world = World(self.seed)
             self.world.clock = self.clock
             self.world.sim = self

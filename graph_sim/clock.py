@@ -47,6 +47,12 @@ class Clock:
         """Move to an absolute time (forward only, like `advance`)."""
         self.advance(max(0.0, timestamp - self.now()))
 
+    def reset(self) -> None:
+        """Back to `start` (manual clocks only: a real-time clock keeps following the wall)."""
+        if self.manual:
+            with self._lock:
+                self._offset = 0.0
+
     def datetime(self) -> datetime:
         return datetime.fromtimestamp(self.now(), tz=UTC)
 

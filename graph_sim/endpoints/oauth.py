@@ -119,7 +119,12 @@ def dialog_decision(
         "created": sim.clock.now(),
         "used": False,
     }
-    return _redirect(redirect_uri, {"code": code, "state": state})
+    values = {"code": code, "state": state}
+    if params.get("return_scopes") == "true":
+        # Graph's `return_scopes=true`: tell the app what the user kept and dropped.
+        values["granted_scopes"] = ",".join(granted)
+        values["denied_scopes"] = ",".join(s for s in requested if s not in granted)
+    return _redirect(redirect_uri, values)
 
 
 def _html(text: str) -> str:

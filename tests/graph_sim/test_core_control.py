@@ -102,3 +102,10 @@ def test_plugins_can_add_their_own_control_endpoints(http, sim):
         "seed": 0,
         "got": "x",
     }
+
+
+def test_reset_rewinds_a_manual_clock(http, sim):
+    start = sim.clock.now()
+    http.post("/__sim__/clock/advance", json={"seconds": 500})
+    http.post("/__sim__/reset")
+    assert sim.clock.now() == start

@@ -234,3 +234,9 @@ def test_deleting_one_permission_drops_only_that_scope(http, token, demo):
 def test_dialog_with_a_bad_app_or_scope_shows_an_error_page(http, demo, bad):
     r = http.get("/dialog/oauth", params=_dialog_params(demo, **bad))
     assert r.status_code == 400
+
+
+def test_return_scopes_reports_granted_and_denied_permissions(http, demo):
+    query = _approve(http, demo, grant="ads_read", return_scopes="true")
+    assert query["granted_scopes"] == "ads_read"
+    assert query["denied_scopes"] == "ads_management,business_management"
