@@ -413,6 +413,10 @@ def batch_root(req: SimRequest) -> Any:
     raw = req.param("batch")
     if raw is None or raw == "":
         raise missing_parameter("batch")
+    return _answer(req, raw)
+
+
+def _answer(req: SimRequest, raw: Any) -> Any:
     answer = run_sync_batch(req, raw)
     callback = req.param("callback")
     if callback:

@@ -301,3 +301,30 @@ def test_missing_batch_parameter_is_error_100(http, token):
     response = http.post("/", data={"access_token": token})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 100
+
+
+def test_sdk_style_batch_on_the_versioned_root_without_trailing_slash(http, token, demo):
+    # What facebook-python-business-sdk's FacebookAdsApiBatch sends: the versioned root, an
+    # urlencoded body with JSON values, attached files by name, include_headers=false.
+    account = demo["ad_account_by_currency"]["EUR"]
+    ops = [
+        {
+            "method": "POST",
+            "relative_url": f"{account}/adimages",
+            "attached_files": "/tmp/upload/hero.png",
+        },
+        {
+            "method": "POST",
+            "relative_url": f"{account}/advideos",
+            "body": "upload_phase=start&file_size=5000",
+        },
+    ]
+    response = http.post(
+        "/v25.0",
+        data={"access_token": token, "batch": json.dumps(ops), "include_headers": "False"},
+        files={"/tmp/upload/hero.png": ("hero.png", build_png(30, 20))},
+    )
+    image, video = response.json()
+    assert set(image) == {"code", "body"}
+    assert json.loads(image["body"])["images"]["/tmp/upload/hero.png"]["width"] == 30
+    assert json.loads(video["body"])["start_offset"] == "0"

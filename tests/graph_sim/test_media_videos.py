@@ -373,3 +373,22 @@ def test_demo_account_has_a_ready_seeded_video(http, token, demo):
     assert video["length"] == 15.0
     thumbs = http.get(f"/{demo['video_id']}/thumbnails", params={"access_token": token}).json()
     assert len(thumbs["data"]) == 3
+
+
+def test_corrupt_chunked_upload_fails_at_finish_and_reports_error_status(
+    http, token, demo, small_chunks
+):
+    # reference.md §3.6 351 "problem with the video file": checked once every byte arrived.
+    account = demo["active_ad_account_id"]
+    data = build_mp4(padding=CHUNK)[:-50] + bytes(50)
+    data = data[:40] + b"\xff\xff\xff\xff" + data[44:]  # a box size that overruns the file
+    started = _start(http, token, account, len(data)).json()
+    session, start, end = started["upload_session_id"], 0, int(started["end_offset"])
+    while start != end:
+        window = _transfer(http, token, account, session, start, data[start:end]).json()
+        start, end = int(window["start_offset"]), int(window["end_offset"])
+    finish = _post(http, token, account, upload_phase="finish", upload_session_id=session)
+    assert finish.status_code == 400 and finish.json()["error"]["code"] == 351
+    status = _status(http, token, started["video_id"])
+    assert status["video_status"] == "error"
+    assert status["uploading_phase"]["status"] == "error"
