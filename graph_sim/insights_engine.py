@@ -314,17 +314,19 @@ def run_query(
             cells = {name: hours[name] for name in counters}
         else:
             cells = split_counters(values, counters, fam)
+        shift = _audience_shift(ad, day) if AUDIENCE_HOURLY in dims else 0
         for ci, cell_key in enumerate(fam.keys):
             if not cells["impressions"][ci]:
                 continue
+            position = (ci + shift) % 24 if shift else ci
             bkey = tuple(
-                (d, _hour_label(cell_key[0]) if d in HOURLY_BREAKDOWNS else cell_key[i])
+                (d, _hour_label(position) if d in HOURLY_BREAKDOWNS else cell_key[i])
                 for d, i in zip(dims, dim_index, strict=True)
             )
             if cell_filters and not all(_matches(dict(bkey).get(f.field), f) for f in cell_filters):
                 continue
             key = (si, level_id, bkey)
-            g = _group(groups, order, key, ad, since, until, bkey, (*base_order, ci))
+            g = _group(groups, order, key, ad, since, until, bkey, (*base_order, position))
             g.add({name: cells[name][ci] for name in counters}, counters, ad.ad_id, day)
 
     for si, (since, until) in enumerate(all_slices):
@@ -369,8 +371,33 @@ def _group(groups, order, key, ad, since, until, bkey, sort_key) -> _Group:
     return g
 
 
-def _hour_label(hour: str) -> str:
-    return f"{hour}:00:00 - {hour}:59:59"
+def _hour_label(hour: int) -> str:
+    return f"{hour:02d}:00:00 - {hour:02d}:59:59"
+
+
+AUDIENCE_HOURLY = "hourly_stats_aggregated_by_audience_time_zone"
+# The time zone of an audience in each simulated country (its most populous one).
+_COUNTRY_TZ = {
+    "US": "America/Chicago",
+    "GB": "Europe/London",
+    "CA": "America/Toronto",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "AU": "Australia/Sydney",
+    "JP": "Asia/Tokyo",
+    "BR": "America/Sao_Paulo",
+}
+
+
+def _audience_shift(ad: AdRecord, day: date) -> int:
+    """Hours to add to an advertiser-time hour to get the audience's local hour (the ad's first
+    targeted country; seeds L11764: delivered 9-11 AM audience time may be 9 AM-1 PM for the
+    advertiser)."""
+    noon = datetime(day.year, day.month, day.day, 12)
+    audience = ZoneInfo(_COUNTRY_TZ.get((ad.countries or ("US",))[0], ad.timezone))
+    account = ZoneInfo(ad.timezone)
+    delta = noon.replace(tzinfo=audience).utcoffset() - noon.replace(tzinfo=account).utcoffset()  # type: ignore[operator]
+    return round(delta.total_seconds() / 3600)
 
 
 def _is_metric_filter(f: Filter) -> bool:
@@ -421,7 +448,7 @@ def compute_metrics(g: _Group, query: InsightsQuery) -> dict[str, Any]:
         "spend": spend,
         "social_spend": s.get("social_spend", 0) / off,
         "reach": reach,
-        "frequency": 0.0 if hourly else _div(imps, reach),
+        "frequency": 0 if hourly else _div(imps, reach),
         "cpp": None if hourly else _div(spend * 1000, reach),
         "clicks": clicks,
         "unique_clicks": uniq,
@@ -598,7 +625,7 @@ def format_metric(name: str, metrics: dict[str, Any], currency: str) -> Any:
         return None
     if isinstance(value, list):
         return value or None
-    if name in _COUNT_FIELDS:
+    if name in _COUNT_FIELDS or isinstance(value, int):
         return str(int(value))
     if name in _MONEY_FIELDS:
         minor = (

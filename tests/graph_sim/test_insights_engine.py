@@ -565,3 +565,20 @@ def test_object_filters_select_ads_by_id_and_name():
         filtering='[{"field":"campaign.name","operator":"CONTAIN","value":"sale"}]',
     ).rows
     assert [r["ad_id"] for r in rows] == ["501"]
+
+
+def test_audience_time_zone_hours_are_the_advertiser_hours_shifted_to_the_audience():
+    # seeds L11764: hourly stats "aggregated by the time ads were delivered in the audiences'
+    # time zone". A US audience (Chicago) sees Los Angeles hour 00 as 02.
+    params = {"fields": "impressions", "date_preset": "yesterday"}
+    adv = run(
+        [TREE[0]], breakdowns="hourly_stats_aggregated_by_advertiser_time_zone", **params
+    ).rows
+    aud = run([TREE[0]], breakdowns="hourly_stats_aggregated_by_audience_time_zone", **params).rows
+    by_adv = {
+        r["hourly_stats_aggregated_by_advertiser_time_zone"][:2]: r["impressions"] for r in adv
+    }
+    by_aud = {r["hourly_stats_aggregated_by_audience_time_zone"][:2]: r["impressions"] for r in aud}
+    assert by_aud["02"] == by_adv["00"] and by_aud["01"] == by_adv["23"]
+    assert total(aud, "impressions") == total(adv, "impressions")
+    assert [r["hourly_stats_aggregated_by_audience_time_zone"][:2] for r in aud][:2] == ["00", "01"]
