@@ -406,7 +406,9 @@ class Simulator:
 
     def _tier(self, act_id: str | None) -> str:
         account = self.world.ad_account(act_id) if act_id else None
-        return account.tier if account else self.config.limits.tier
+        if account is not None and account.tier:
+            return account.tier
+        return self.config.limits.tier
 
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         allowed = False

@@ -99,8 +99,10 @@ class RateLimiter:
         with self._lock:
             self._buckets.clear()
 
-    def limit_for(self, world: World, buc: str, account_id: str) -> int:
-        lim, dev = self.limits, self.limits.tier == "development_access"
+    def limit_for(self, world: World, buc: str, account_id: str, tier: str | None = None) -> int:
+        """The quota of one (account, BUC) bucket; `tier` defaults to `limits.tier`."""
+        lim = self.limits
+        dev = (tier or lim.tier) == "development_access"
         if buc == "ads_management":
             if lim.ads_management is not None:
                 return lim.ads_management
@@ -158,7 +160,7 @@ class RateLimiter:
             if account_id and buc:
                 buc_bucket = self._bucket(("buc", account_id, buc), now)
                 buc_bucket.calls.extend([now] * calls)
-                buc_limit = self.limit_for(world, buc, account_id)
+                buc_limit = self.limit_for(world, buc, account_id, tier)
 
             # Headers, only once enough calls were made (threshold configurable, default 0).
             if len(app_bucket.calls) > lim.header_threshold:
@@ -200,7 +202,7 @@ class RateLimiter:
             bucket.trim(now, window)
             if not bucket.calls and rest[1] != buc:
                 continue
-            limit = self.limit_for(world, rest[1], account_id)
+            limit = self.limit_for(world, rest[1], account_id, tier)
             pct = 100.0 * len(bucket.calls) / limit
             over = len(bucket.calls) > limit
             wait = bucket.seconds_until_below(limit, now, window) if over else 0.0
@@ -218,7 +220,7 @@ class RateLimiter:
         if entries:
             headers["x-business-use-case-usage"] = _dumps({account_id: entries})
         mgmt = self._buckets.get(("buc", account_id, "ads_management"))
-        mgmt_limit = self.limit_for(world, "ads_management", account_id)
+        mgmt_limit = self.limit_for(world, "ads_management", account_id, tier)
         mgmt_calls = len(mgmt.calls) if mgmt else 0
         reset = math.ceil(mgmt.calls[-1] + window - now) if mgmt and mgmt.calls else 0
         headers["x-ad-account-usage"] = _dumps(
@@ -230,7 +232,8 @@ class RateLimiter:
         )
         if buc == "ads_insights":
             ins = self._buckets.get(("buc", account_id, "ads_insights"))
-            ins_pct = 100.0 * len(ins.calls) / self.limit_for(world, "ads_insights", account_id)
+            ins_limit = self.limit_for(world, "ads_insights", account_id, tier)
+            ins_pct = 100.0 * len(ins.calls) / ins_limit
             headers["x-fb-ads-insights-throttle"] = _dumps(
                 {
                     "app_id_util_pct": round(app_pct, 2),

@@ -124,7 +124,8 @@ class AdAccount:
     media_agency: str = "NONE"
     partner: str = "NONE"
     is_personal: int = 0
-    tier: str = "standard_access"  # ads_api_access_tier in the rate-limit headers
+    # ads_api_access_tier for this account's quotas and headers; None → `Limits.tier`.
+    tier: str | None = None
 
     @property
     def id(self) -> str:

@@ -142,3 +142,26 @@ def test_a_304_still_counts_against_rate_limits(http, sim, token, demo):
     assert not_modified.status_code == 304
     third = http.get(f"/{act}", params={"access_token": token}, headers={"If-None-Match": etag})
     assert third.json()["error"]["code"] == 80004
+
+
+def test_development_tier_shows_in_headers_and_uses_the_smaller_quota(http, sim, token, demo):
+    # core-flows.md §1.2: header tier "development_access" = Standard Access;
+    # §6.3: 300 + 40 x active ads (the seeded account's running ads count too).
+    sim.ratelimit.limits.tier = "development_access"
+    act = demo["active_ad_account_id"]
+    quota = sim.ratelimit.limit_for(sim.world, "ads_management", act[4:])
+    assert quota >= 300 and (quota - 300) % 40 == 0
+    r = http.get(f"/{act}", params={"access_token": token})
+    assert _usage(r, "x-ad-account-usage")["ads_api_access_tier"] == "development_access"
+    assert _usage(r, "x-ad-account-usage")["acc_id_util_pct"] == round(100 / quota, 2)
+
+
+def test_one_account_can_have_its_own_tier(http, sim, token, demo):
+    act = demo["active_ad_account_id"]
+    sim.world.ad_account(act).tier = "development_access"
+    r = http.get(f"/{act}", params={"access_token": token})
+    entry = _usage(r, "x-business-use-case-usage")[act[4:]][0]
+    assert entry["ads_api_access_tier"] == "development_access"
+    other = demo["ad_account_by_currency"]["EUR"]
+    r = http.get(f"/{other}", params={"access_token": token})
+    assert _usage(r, "x-ad-account-usage")["ads_api_access_tier"] == "standard_access"
