@@ -45,7 +45,7 @@ class MediaSettings:
     """Limits and timings; see DECISIONS.md "Media uploads" for where each number comes from."""
 
     # reference.md §3.5 gives no /adimages size limit; the only image limit in the seeds is the
-    # creative's 8 MB (reference.md §2 / Appendix A), so uploads above it are refused with 100.
+    # creative's 8 MB (reference.md §10 item 41, core-flows.md Appendix A): larger → 100.
     image_max_bytes: int = 8 * 1024 * 1024
     # creatives-and-media.md §1.2 [EXT]: simple uploads up to 1 GB / 20 min, resumable up to
     # 10 GB / 4 h (the current page; the older 1.75 GB / 45 min is not used).
@@ -216,7 +216,6 @@ def _image_struct(req: SimRequest, image: AdImage) -> dict[str, Any]:
 
 
 def _image_node(req: SimRequest, image: AdImage) -> dict[str, Any]:
-    creatives = _creatives_using(req, image)
     node = _image_struct(req, image)
     node.update(
         {
@@ -228,8 +227,11 @@ def _image_node(req: SimRequest, image: AdImage) -> dict[str, Any]:
             "original_height": image.height,
             "original_width": image.width,
             "permalink_url": node["url"],
-            "creatives": creatives,
-            "is_associated_creatives_in_adgroups": _used_by_an_ad(req, creatives),
+            # Computed only when asked for: they scan the account's creatives and ads.
+            "creatives": lambda spec: _creatives_using(req, image),
+            "is_associated_creatives_in_adgroups": lambda spec: _used_by_an_ad(
+                req, _creatives_using(req, image)
+            ),
         }
     )
     return node
