@@ -382,7 +382,7 @@ class GraphClient:
         key = None
         if method == "GET":
             if etag and self.cache is not None:
-                key = cache_key(token, path, query)
+                key = cache_key(token, f"{self.version}/{path.strip('/')}", query)
                 cached = self.cache.get(key)
                 if cached is not None:
                     headers["If-None-Match"] = cached.etag
