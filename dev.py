@@ -63,8 +63,11 @@ def run() -> int:
 
     procs: list[subprocess.Popen] = []
     if (ROOT / "graph_sim" / "__main__.py").exists():
-        procs.append(subprocess.Popen([PY, "-m", "graph_sim", "--port", str(SIM_PORT)],
-                                      cwd=ROOT, env=env))
+        procs.append(subprocess.Popen(
+            [PY, "-m", "graph_sim", "--port", str(SIM_PORT), "--quiet",
+             "--app-id", env.get("META_APP_ID", "100000000000001"),
+             "--app-secret", env.get("META_APP_SECRET", "adwright-local-simulator-secret")],
+            cwd=ROOT, env=env))
     procs.append(subprocess.Popen(
         [BIN / "celery", "-A", "agency", "worker", "--beat", "--loglevel", "INFO",
          "--concurrency", "2", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],

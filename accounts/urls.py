@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from accounts import views_connections as conn
 
 app_name = "accounts"
 
@@ -52,4 +53,19 @@ urlpatterns = [
          name="membership-update"),
     path("team/members/<int:membership_id>/remove/", views.MembershipRemoveView.as_view(),
          name="membership-remove"),
+    path("connections/", conn.ConnectionListView.as_view(), name="connection-list"),
+    path("connections/connect/", conn.ConnectionStartView.as_view(), name="connection-start"),
+    path("connections/callback/", conn.ConnectionCallbackView.as_view(),
+         name="connection-callback"),
+    path("connections/system-user/", conn.SystemUserTokenView.as_view(),
+         name="connection-system-user"),
+    path("connections/onboarding-links/", conn.OnboardingLinkCreateView.as_view(),
+         name="onboarding-link-create"),
+    path("connections/<int:connection_id>/", conn.ConnectionDetailView.as_view(),
+         name="connection-detail"),
+    path("connections/<int:connection_id>/check/", conn.ConnectionCheckView.as_view(),
+         name="connection-check"),
+    path("connections/<int:connection_id>/import/", conn.ConnectionImportView.as_view(),
+         name="connection-import"),
+    path("onboard/<str:token>/", conn.OnboardingView.as_view(), name="onboarding"),
 ]

@@ -45,3 +45,14 @@ def access_invitation_by_id(*, membership: Membership, invitation_id: int) -> In
     if found is None or found.agency_id != membership.agency_id:
         raise _not_found("invitation")
     return found
+
+
+def access_connection_by_id(*, membership: Membership, connection_id: int):
+    from accounts.models import MetaConnection
+
+    if not membership.can(Capability.VIEW_AGENCY):
+        raise _not_found("connection")
+    found = MetaConnection.objects.filter(pk=connection_id).first()
+    if found is None or found.agency_id != membership.agency_id:
+        raise _not_found("connection")
+    return found

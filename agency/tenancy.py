@@ -63,6 +63,10 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     def get_queryset(self) -> TenantQuerySet:
         return super().get_queryset().filter(agency_id=current_agency_id())
 
+    def none(self) -> TenantQuerySet:
+        """An empty queryset needs no agency (forms declare one at import time)."""
+        return super().get_queryset().none()
+
     def unscoped(self) -> TenantQuerySet:
         """Every agency's rows: only for platform code (admin, maintenance, periodic sweeps)."""
         return super().get_queryset()

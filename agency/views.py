@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.selectors import connection_alerts
 from agency import selectors, services
 from agency.access import access_client_by_id
 from agency.errors import ServiceError
@@ -55,6 +56,8 @@ class ClientListView(AgencyViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["clients"] = selectors.client_list(agency=self.agency, membership=self.membership)
+        if self.membership.can(Capability.MANAGE_CONNECTIONS):
+            context["connection_alerts"] = connection_alerts(agency=self.agency)
         return context
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -31,6 +32,31 @@ def redis_url():
     except redis.RedisError as exc:
         service_unavailable(f"Redis at {url}: {exc}")
     return url
+
+
+@pytest.fixture(scope="session")
+def _graph_server():
+    from graph_sim import Simulator
+    from graph_sim.testing import run_simulator
+
+    with run_simulator(Simulator(seed=0)) as served:
+        yield served
+
+
+@pytest.fixture
+def graph(_graph_server, settings):
+    """The Graph simulator on 127.0.0.1, fresh per test (seed 0, manual clock), with the app of
+    the test settings. `graph.sim` gives its world, clock, fault plans and recorded calls."""
+    from graph_sim import SimConfig, Simulator
+
+    _graph_server.sim = Simulator(
+        seed=0,
+        config=SimConfig(app_id=settings.META_APP_ID, app_secret=settings.META_APP_SECRET,
+                         clock_start=time.time()),  # token expiry is compared with real "now"
+    )
+    settings.GRAPH_API_BASE_URL = _graph_server.base_url
+    settings.META_OAUTH_DIALOG_BASE_URL = _graph_server.base_url
+    return _graph_server
 
 
 @pytest.fixture

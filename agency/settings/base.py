@@ -91,6 +91,15 @@ GRAPH_API_BASE_URL = env("GRAPH_API_BASE_URL", default="https://graph.facebook.c
 GRAPH_API_VERSION = env("GRAPH_API_VERSION", default="v25.0")
 META_APP_ID = env("META_APP_ID", default="")
 META_APP_SECRET = env("META_APP_SECRET", default="")
+# Where the OAuth dialog lives: Meta's web host for the real API, the simulator otherwise.
+META_OAUTH_DIALOG_BASE_URL = env(
+    "META_OAUTH_DIALOG_BASE_URL",
+    default="https://www.facebook.com" if "graph.facebook.com" in GRAPH_API_BASE_URL
+    else GRAPH_API_BASE_URL,
+)
+META_REQUIRED_SCOPES = ["ads_management", "ads_read", "business_management"]
+# A connection whose token expires within this many days is marked "expiring".
+META_TOKEN_EXPIRING_DAYS = env.int("META_TOKEN_EXPIRING_DAYS", default=7)
 
 # Celery. REDIS_URL (or CELERY_BROKER_URL) picks Redis; the embedded default is kombu's filesystem
 # transport, a real broker that needs no server (see agency/settings/local.py).
@@ -147,5 +156,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request URL at INFO, query string included: Graph's OAuth calls carry
+        # codes, tokens and the app secret there. Our client logs each call without them.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }

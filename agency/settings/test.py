@@ -11,3 +11,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GRAPH_API_BASE_URL = "http://127.0.0.1:9"  # never the real Graph; tests point it at the simulator
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TOKEN_ENCRYPTION_KEYS = ["kO7XYw8R9mTq3sVb2Jd5Lh1Nc6Pf4Ga0Ue8Wi2Zy3Xs="]
+META_APP_ID = "100000000000001"
+META_APP_SECRET = "adwright-test-app-secret"

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agency.models import Invitation
 from agency.roles import Role
 from agency.services import invitation_create
+from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
@@ -30,6 +31,8 @@ PUBLIC_ROUTES = {
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
     "accounts:invitation-accept",
+    "accounts:connection-callback",  # the single-use state bound to the session is the credential
+    "accounts:onboarding",  # the link's token is the credential
     "api:schema",
     "api:docs",
     "no-agency",
@@ -83,7 +86,9 @@ def world_b(other_agency):
     )
     invitation_create(inviter=owner_b, email="invitee@bravo.example", role=Role.ANALYST)
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
-    return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation}
+    connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
+    return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
+            "connection": connection}
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -91,6 +96,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "client_id": lambda w: w["client"].pk,
     "membership_id": lambda w: w["viewer"].pk,
     "invitation_id": lambda w: w["invitation"].pk,
+    "connection_id": lambda w: w["connection"].pk,
 }
 
 
@@ -150,7 +156,8 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
     """A client viewer gets 403/404 everywhere but its reports; ids filled with its own objects."""
     client.force_login(client_viewer.user)
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
-           "invitation_id": world_b["invitation"].pk}
+           "invitation_id": world_b["invitation"].pk,
+           "connection_id": MetaConnectionFactory(agency=client_a.agency).pk}
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue
