@@ -1,4 +1,4 @@
-"""Connecting Meta through the OAuth dialog of the simulator, end to end, with every way it fails."""
+"""Connecting Meta through the simulator's OAuth dialog, end to end, and every way it fails."""
 
 from __future__ import annotations
 
