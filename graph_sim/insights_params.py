@@ -636,10 +636,15 @@ def parse_query(
 
     # summary / export -------------------------------------------------------------------------
     summary_fields = [str(s).strip() for s in parse_list("summary", params.get("summary"))]
+    # SDKs send `summary=true` (and `total_count`, which the core's paging answers) on every
+    # edge; read `true` as "summarise the requested fields".
+    wants_default = "true" in summary_fields
+    summary_fields = [s for s in summary_fields if s not in ("true", "total_count")]
     for name in summary_fields:
         if name not in DOCUMENTED_FIELDS:
             raise invalid_parameter(f"{name} is not valid for summary param")
-    if not summary_fields and _parse_bool("default_summary", params.get("default_summary")):
+    default_summary = _parse_bool("default_summary", params.get("default_summary"))
+    if not summary_fields and (wants_default or default_summary):
         summary_fields = list(fields)
     export_format = params.get("export_format")
     if export_format not in (None, ""):
