@@ -12,7 +12,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from graph_sim.errors import GraphError, invalid_parameter
 
@@ -201,8 +203,18 @@ def timestamp(raw: Any, name: str) -> float | None:
     )
 
 
-def iso(ts: float | None) -> str | None:
-    """Graph's datetime output format: `2026-06-01T00:00:00+0000`."""
+def iso(ts: float | None, tz_name: str | None = None) -> str | None:
+    """Graph's datetime output format, in the ad account's time zone when given:
+    `2026-05-31T17:00:00-0700`; UTC (`+0000`) otherwise."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    zone = _zone(tz_name) if tz_name else None
+    return datetime.fromtimestamp(ts, tz=zone or UTC).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

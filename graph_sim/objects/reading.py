@@ -54,8 +54,14 @@ def _money(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _time(value: float | None) -> str | None:
-    return p.iso(value)
+def _time(value: float | None, tz_name: str | None = None) -> str | None:
+    # Graph shows datetimes in the ad account's time zone ("2026-05-31T17:00:00-0700").
+    return p.iso(value, tz_name)
+
+
+def _tz(world: World, obj: AdObject) -> str | None:
+    account = world.ad_account(obj.account_id)
+    return account.timezone_name if account else None
 
 
 def _ref(world: World, kind: str, obj_id: str | None, context: Mapping[str, Any]):
@@ -85,13 +91,13 @@ def object_json(world: World, obj: AdObject, context: Mapping[str, Any]) -> dict
     return out
 
 
-def _common(obj: AdObject, now: float) -> dict[str, Any]:
+def _common(obj: AdObject, now: float, tz: str | None) -> dict[str, Any]:
     return {
         "id": obj.id,
         "account_id": obj.account_id,
         "name": obj.name,
-        "created_time": _time(obj.created_time),
-        "updated_time": _time(obj.updated_time),
+        "created_time": _time(obj.created_time, tz),
+        "updated_time": _time(obj.updated_time, tz),
         "adlabels": obj.data.get("adlabels"),
         # post-processing.txt: issues_info is set when post-processing failed.
         "issues_info": obj.issues_info if obj.issues_info and now >= obj.processing_until else None,
@@ -99,11 +105,12 @@ def _common(obj: AdObject, now: float) -> dict[str, Any]:
 
 
 def _campaign(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    tz = _tz(world, obj)
     d = obj.data
     budget = d.get("daily_budget") or d.get("lifetime_budget")
     categories = d.get("special_ad_categories") or []
     return {
-        **_common(obj, now),
+        **_common(obj, now, tz),
         "objective": d.get("objective"),
         "status": obj.status,
         "configured_status": obj.status,
@@ -117,8 +124,8 @@ def _campaign(world: World, obj: AdObject, now: float, context: Mapping[str, Any
         "special_ad_categories": categories,
         "special_ad_category": categories[0] if categories else "NONE",
         "special_ad_category_country": d.get("special_ad_category_country"),
-        "start_time": _time(d.get("start_time") or obj.created_time),
-        "stop_time": _time(d.get("stop_time")),
+        "start_time": _time(d.get("start_time") or obj.created_time, tz),
+        "stop_time": _time(d.get("stop_time"), tz),
         "promoted_object": d.get("promoted_object"),
         "budget_schedule_specs": d.get("budget_schedule_specs"),
         "campaign_optimization_type": d.get("campaign_optimization_type"),
@@ -135,6 +142,7 @@ def _campaign(world: World, obj: AdObject, now: float, context: Mapping[str, Any
 
 
 def _adset(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    tz = _tz(world, obj)
     d = obj.data
     campaign = get_object(world, obj.campaign_id, CAMPAIGN)
     campaign_data = campaign.data if campaign else {}
@@ -145,7 +153,7 @@ def _adset(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
         strategy = "LOWEST_COST_WITH_BID_CAP" if d.get("bid_amount") else "LOWEST_COST_WITHOUT_CAP"
     budget = d.get("daily_budget") or d.get("lifetime_budget")
     out = {
-        **_common(obj, now),
+        **_common(obj, now, tz),
         "campaign_id": obj.campaign_id,
         "campaign": _ref(world, CAMPAIGN, obj.campaign_id, context),
         "status": obj.status,
@@ -162,8 +170,8 @@ def _adset(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
         "destination_type": d.get("destination_type"),
         "targeting": d.get("targeting"),
         "promoted_object": d.get("promoted_object"),
-        "start_time": _time(d.get("start_time") or obj.created_time),
-        "end_time": _time(d.get("end_time")),
+        "start_time": _time(d.get("start_time") or obj.created_time, tz),
+        "end_time": _time(d.get("end_time"), tz),
         "is_dynamic_creative": d.get("is_dynamic_creative", False),
         "pacing_type": d.get("pacing_type") or ["standard"],
         "source_adset_id": d.get("source_adset_id", "0"),
@@ -193,13 +201,14 @@ def _adset(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
 
 
 def _ad(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    tz = _tz(world, obj)
     d = obj.data
     adset = get_object(world, obj.adset_id, ADSET)
     campaign = get_object(world, obj.campaign_id, CAMPAIGN)
     status = effective_status(world, obj, now)
     base = context.get("base_url", "")
     return {
-        **_common(obj, now),
+        **_common(obj, now, tz),
         "adset_id": obj.adset_id,
         "adset": _ref(world, ADSET, obj.adset_id, context),
         "campaign_id": obj.campaign_id,
@@ -213,8 +222,8 @@ def _ad(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
         "special_ad_categories": (campaign.data.get("special_ad_categories") if campaign else None),
         "tracking_specs": d.get("tracking_specs"),
         "conversion_domain": d.get("conversion_domain"),
-        "ad_schedule_start_time": _time(d.get("ad_schedule_start_time")),
-        "ad_schedule_end_time": _time(d.get("ad_schedule_end_time")),
+        "ad_schedule_start_time": _time(d.get("ad_schedule_start_time"), tz),
+        "ad_schedule_end_time": _time(d.get("ad_schedule_end_time"), tz),
         "audience_id": d.get("audience_id"),
         "creative_asset_groups_spec": d.get("creative_asset_groups_spec"),
         "display_sequence": d.get("display_sequence"),
@@ -240,6 +249,7 @@ def creative_content(data: Mapping[str, Any]) -> tuple[str | None, dict[str, Any
 
 
 def _creative(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
+    tz = _tz(world, obj)
     d = obj.data
     kind, content = creative_content(d)
     cta = content.get("call_to_action") or d.get("call_to_action") or {}
@@ -250,7 +260,7 @@ def _creative(world: World, obj: AdObject, now: float, context: Mapping[str, Any
         image_url = resolve(obj.account_id, image_hash)
     spec = d.get("object_story_spec") or {}
     state = objects_state(world)
-    common = _common(obj, now)
+    common = _common(obj, now, tz)
     common.pop("created_time")
     common.pop("updated_time")
     return {

@@ -313,10 +313,11 @@ def test_adset_reference_example_with_lifetime_budget_and_dates(api):
     )
     assert r.status_code == 200, r.text
     got = api.get(f"/{r.json()['id']}", fields="start_time,end_time,lifetime_budget").json()
+    # read back in the account's time zone (America/Los_Angeles for the demo USD account)
     assert got == {
         "id": r.json()["id"],
-        "start_time": "2026-06-10T19:21:33+0000",
-        "end_time": "2026-06-20T19:21:33+0000",
+        "start_time": "2026-06-10T12:21:33-0700",
+        "end_time": "2026-06-20T12:21:33-0700",
         "lifetime_budget": "20000",
     }
 

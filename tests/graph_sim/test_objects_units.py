@@ -67,8 +67,11 @@ def test_lists_accept_json_arrays_and_comma_lists():
         p.enum_list('["ACTIVE","NOPE"]', {"ACTIVE"}, "effective_status")
 
 
-def test_output_datetimes_use_graphs_offset_format():
+def test_output_datetimes_use_graphs_offset_format_in_the_account_zone():
     assert p.iso(1780272000.0) == "2026-06-01T00:00:00+0000"
+    assert p.iso(1780272000.0, "Asia/Tokyo") == "2026-06-01T09:00:00+0900"
+    assert p.iso(1780272000.0, "America/Los_Angeles") == "2026-05-31T17:00:00-0700"
+    assert p.iso(1780272000.0, "Not/AZone") == "2026-06-01T00:00:00+0000"
 
 
 def test_execution_option_combinations():
