@@ -50,6 +50,8 @@ GLOBAL_THROTTLE_KIND = "insights_global_throttle"
 
 # Statuses in which an ad serves (core-flows.md §2.5): anything else stops delivery.
 _STOPPED = frozenset({"PAUSED", "ARCHIVED", "DELETED"})
+# A failed post-processing or a rejected review: the ad never served (core-flows.md §2.5).
+_NEVER_SERVED = frozenset({"WITH_ISSUES", "DISAPPROVED"})
 _NODE_LEVEL = {"adaccount": "account", "campaign": "campaign", "adset": "adset", "ad": "ad"}
 REPORT_RUN_DEFAULT_FIELDS = (
     "account_id",
@@ -64,7 +66,8 @@ REPORT_RUN_DEFAULT_FIELDS = (
 
 @dataclass
 class InsightsState:
-    """Per-world knobs and report runs (`insights_state(sim.world)` in tests)."""
+    """Per-world knobs and counters (`insights_state(sim.world)` in tests); report runs live
+    in the world as `adreportrun` nodes."""
 
     settings: EngineSettings = field(default_factory=EngineSettings)
     # None: split `sim.config.timings.report_run` (10% queued, 10% starting, 80% running).
@@ -158,8 +161,8 @@ def ad_records(world: World, account: AdAccount, now: float) -> list[AdRecord]:
                     )
                     if t is not None
                 ]
-                if ad.get("effective_status") == "WITH_ISSUES":
-                    ends.append(start)  # a failed post-processing never serves
+                if ad.get("effective_status") in _NEVER_SERVED:
+                    ends.append(start)
                 end = min(ends) if ends else None
                 delivery: tuple[tuple[datetime, datetime | None], ...] = ()
                 if end is None or end > start:
