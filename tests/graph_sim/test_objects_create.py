@@ -923,3 +923,54 @@ def test_deleted_creative_cannot_be_used_by_a_new_ad(api, demo):
     e = error(api.post(f"/{api.act}/ads", name="A", adset_id=sid, creative={"creative_id": crid}))
     assert e["code"] == 100
     assert crid not in [c["id"] for c in api.get(f"/{api.act}/adcreatives").json()["data"]]
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("destination_type", "MOON"),
+        ("billing_event", "VIDEO_VIEWS"),
+        ("optimization_goal", "SOCIAL_IMPRESSIONS"),
+        ("bid_strategy", "TARGET_COST"),
+    ],
+)
+def test_adset_enums_follow_the_reference_tables(api, field, value):
+    # reference.md §3.2 enums; §9 item 8: VIDEO_VIEWS / SOCIAL_IMPRESSIONS are not in the enums,
+    # TARGET_COST was deprecated in v9
+    e = error(
+        api.post(
+            f"/{api.act}/adsets",
+            name="s",
+            campaign_id=api.campaign(),
+            daily_budget=1000,
+            targeting={"geo_locations": {"countries": ["US"]}},
+            **{field: value},
+        )
+    )
+    assert e["code"] == 100 and e["error_data"]["blame_field_specs"] == [[field]]
+
+
+def test_update_with_validate_only_changes_nothing(api):
+    # reference.md §1 execution_options apply to updates too
+    cid = api.campaign(name="Before")
+    r = api.post(f"/{cid}", name="After", execution_options='["validate_only"]')
+    assert r.json() == {"success": True}
+    assert api.get(f"/{cid}", fields="name").json()["name"] == "Before"
+
+
+def test_another_users_token_cannot_read_or_edit_the_objects(api, mint, demo, sim):
+    # core-flows.md §8 item 6: a token without access to the account → 200
+    other = Api(api.http, mint(user_id=demo["second_user_id"]), api.act)
+    cid = demo["active_campaign_id"]
+    for r in (other.get(f"/{cid}"), other.post(f"/{cid}", name="mine"), other.delete(f"/{cid}")):
+        assert r.status_code == 403 and r.json()["error"]["code"] == 200
+
+
+def test_multi_id_read_returns_each_object(api, demo):
+    # core-flows.md §5.2: GET /?ids=a,b keyed by id
+    ids = [demo["active_campaign_id"], demo["active_ad_id"]]
+    r = api.http.get(
+        "/v25.0/", params={"access_token": api.token, "ids": ",".join(ids), "fields": "name"}
+    )
+    assert r.status_code == 200, r.text
+    assert set(r.json()) == set(ids) and all("name" in v for v in r.json().values())
