@@ -12,6 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+
 from agency.graph.cache import InProcessETagCache
 from agency.graph.client import GraphClient, RetryPolicy
 from agency.graph.errors import GraphAuthError
@@ -50,6 +52,12 @@ def _etag_cache() -> InProcessETagCache:
     return InProcessETagCache()
 
 
+@functools.cache
+def _http() -> httpx.Client:
+    """One connection pool per process. Safe to share: the token travels per request."""
+    return httpx.Client(timeout=float(_setting("GRAPH_TIMEOUT_SECONDS", 30)))
+
+
 def graph_client(
     *,
     access_token: str | Callable[[], str],
@@ -71,6 +79,7 @@ def graph_client(
         throttle=throttle,
         cache=_etag_cache(),
         on_auth_error=on_auth_error,
+        http=_http(),
     )
 
 

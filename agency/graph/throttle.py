@@ -21,6 +21,17 @@ from agency.graph.errors import GraphThrottleError
 
 Scope = tuple[str, ...]  # ("app", app_id) | ("account", act) | ("buc", act, type)
 
+# core-flows.md §6.4: the business use case each BUC throttling code belongs to.
+BUC_OF_CODE = {
+    80000: "ads_insights",
+    80001: "pages",
+    80002: "instagram",
+    80003: "custom_audience",
+    80004: "ads_management",
+    80005: "leadgen",
+    80006: "messenger",
+}
+
 
 def account_key(act_id: str | int) -> str:
     """`act_123`, `123` and 123 name the same account; keys use the digits."""
@@ -332,7 +343,8 @@ class Throttle:
         seconds = error.retry_after or self.policy.default_block
         code = error.code or 0
         if code >= 80000 and scope.account:
-            target: Scope = ("buc", scope.account, scope.buc or "ads_management")
+            buc = BUC_OF_CODE.get(code) or scope.buc or "ads_management"
+            target: Scope = ("buc", scope.account, buc)
         elif code in (4, 613, 341) and scope.app_id:
             target = ("app", scope.app_id)
         elif scope.account:

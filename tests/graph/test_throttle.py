@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from agency.graph import GraphThrottleError, RetryPolicy, Throttle, usage_for_account
+from agency.graph import (
+    GraphThrottleError,
+    RedisUsageStore,
+    RetryPolicy,
+    Throttle,
+    usage_for_account,
+)
 from agency.graph.throttle import CallScope, InProcessUsageStore
 
 
@@ -124,9 +130,10 @@ def test_insights_calls_store_insights_usage(graph):
     assert usage.insights is not None and "acc_id_util_pct" in usage.insights
 
 
-def test_redis_store_shares_blocks_and_usage_between_workers(graph, redis_store):
+def test_redis_store_shares_blocks_and_usage_between_workers(graph, redis_store, redis_url):
     worker_a = graph.client(throttle=graph.throttle(redis_store), retry=RetryPolicy(max_attempts=1))
-    worker_b = graph.client(throttle=graph.throttle(redis_store))
+    other_process_store = RedisUsageStore.from_url(redis_url, prefix=redis_store.prefix)
+    worker_b = graph.client(throttle=graph.throttle(other_process_store))
     graph.sim.faults.add("throttle", code=80004, eta_minutes=1, times=1)
 
     with pytest.raises(GraphThrottleError):
@@ -161,3 +168,18 @@ def test_delay_ramps_up_between_slow_from_and_100_percent():
     assert at(100) == throttle.policy.default_block
     now[0] += throttle.policy.stale_after + 1
     assert throttle.delay_for(scope) == 0  # stale figures no longer slow anyone
+
+
+def test_insights_throttle_blocks_insights_only_not_management_calls(graph):
+    client = graph.client()
+    graph.sim.faults.add("throttle", code=80000, path="/act_*/insights", eta_minutes=5, times=1)
+
+    with pytest.raises(GraphThrottleError):
+        client.get(f"{graph.account_id}/insights")
+    client.get(f"{graph.account_id}/campaigns", params={"limit": 1})
+    with pytest.raises(GraphThrottleError) as again:
+        client.get(f"{graph.account_id}/insights")
+
+    assert again.value.local
+    assert graph.clock.sleeps == []
+    assert [c.path.rsplit("/", 1)[-1] for c in graph.sim.calls] == ["insights", "campaigns"]

@@ -110,10 +110,12 @@ def test_idempotent_update_is_retried_after_unknown_outcome(graph):
     assert client.get(campaign, fields="name")["name"] == "Renamed"
 
 
-def test_ten_percent_transient_faults_still_create_every_object_exactly_once(graph):
-    """The issue's acceptance test: 10% of all calls fail transiently, and they fail *after*
-    the write was applied (the worst case for duplicates); every campaign exists once."""
-    graph.sim.faults.add("transient", rate=0.1, after_apply=True)
+@pytest.mark.parametrize("after_apply", [True, False], ids=["after-apply", "before-apply"])
+def test_ten_percent_transient_faults_still_create_every_object_exactly_once(graph, after_apply):
+    """The issue's acceptance test: 10% of all calls (creates and guard lookups) fail
+    transiently, either after the write was applied (the worst case for duplicates) or before;
+    every campaign exists exactly once."""
+    graph.sim.faults.add("transient", rate=0.1, after_apply=after_apply)
     client = graph.client(retry=RetryPolicy(max_attempts=8, initial_backoff=0.01))
     names = [idempotent_name(f"Bulk {i:03d}", f"k{i:03d}") for i in range(100)]
 
