@@ -338,14 +338,19 @@ class Simulator:
             call_args: tuple[Any, ...] = ()
             call_kwargs: dict[str, Any] = dict(path_params)
         else:
-            if allowed:
-                raise GraphError(
-                    f"Unsupported {req.method.lower()} request.",
-                    code=100,
-                    subcode=33,
-                    type="GraphMethodException",
-                )
-            handler, obj, node_type, edge = self._resolve_node(req)
+            try:
+                handler, obj, node_type, edge = self._resolve_node(req)
+            except GraphError as err:
+                # A path some route serves for another method (and no node edge serves for
+                # this one): Graph's "Unsupported <method> request".
+                if allowed and err.code in (100, 2500) and err.subcode in (None, 33):
+                    raise GraphError(
+                        f"Unsupported {req.method.lower()} request.",
+                        code=100,
+                        subcode=33,
+                        type="GraphMethodException",
+                    ) from None
+                raise
             kinds = [k for k in (node_type, edge, req.buc) if k]
             call_args, call_kwargs = (obj,), {}
         record.kind = kinds[0] if kinds else None

@@ -1,6 +1,13 @@
 """What endpoint modules import: registration decorators, the request type and response helpers."""
 
-from graph_sim.core.fields import FieldSpec, modifier_json, parse_fields, render_fields
+from graph_sim.core.expand import edge_fields, edge_names
+from graph_sim.core.fields import (
+    FieldSpec,
+    format_fields,
+    modifier_json,
+    parse_fields,
+    render_fields,
+)
 from graph_sim.core.paging import decode_cursor, encode_cursor, paginate
 from graph_sim.core.registry import (
     REGISTRY,
@@ -23,7 +30,10 @@ __all__ = [
     "SimResponse",
     "control_route",
     "decode_cursor",
+    "edge_fields",
+    "edge_names",
     "encode_cursor",
+    "format_fields",
     "modifier_json",
     "node_deleter",
     "node_edge",

@@ -172,3 +172,15 @@ def _as_specs(requested: Any) -> list[FieldSpec] | None:
     if not items:
         return None
     return [i if isinstance(i, FieldSpec) else FieldSpec(str(i)) for i in items]
+
+
+def format_fields(specs: list[FieldSpec] | None) -> str:
+    """The inverse of `parse_fields`: `[FieldSpec("a", [FieldSpec("b")], {"limit": "5"})]` →
+    `a.limit(5){b}`."""
+    parts = []
+    for spec in specs or []:
+        text = spec.name + "".join(f".{k}({v})" for k, v in spec.modifiers.items())
+        if spec.children:
+            text += "{" + format_fields(spec.children) + "}"
+        parts.append(text)
+    return ",".join(parts)

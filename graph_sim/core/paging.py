@@ -47,7 +47,9 @@ def paginate(
     into its JSON (e.g. `lambda o: render_fields(o.to_graph(), req.fields, DEFAULTS)`).
     `summary=total_count` adds `{"total_count": len(items)}`; pass `summary` to add other keys.
     """
-    limit = req.int_param("limit", default_limit) or default_limit
+    limit = req.int_param("limit", default_limit)
+    if limit is None:
+        limit = default_limit
     if limit < 0:
         raise GraphError("Param limit must be a non-negative integer", code=100)
     if max_limit is not None:
@@ -70,7 +72,9 @@ def paginate(
     page = list(items[start:end])
     data = [render(item) for item in page] if render else page
     body: dict[str, Any] = {"data": data}
-    if page:
+    if limit == 0:
+        pass  # `limit=0&summary=total_count`: just the count, no paging
+    elif page:
         paging: dict[str, Any] = {
             "cursors": {"before": encode_cursor(start), "after": encode_cursor(end - 1)}
         }

@@ -6,6 +6,8 @@ from typing import Any
 
 from graph_sim.core import (
     SimRequest,
+    edge_fields,
+    edge_names,
     node_edge,
     node_reader,
     node_updater,
@@ -58,8 +60,92 @@ def ad_account_json(req: SimRequest, account: AdAccount) -> dict[str, Any]:
     }
 
 
+# reference.md §2.3: every readable field. Those we do not model are accepted and left out (as
+# Graph leaves out unset fields); anything else is error 100, as in Graph.
+AD_ACCOUNT_FIELDS = frozenset(
+    [
+        "id",
+        "account_id",
+        "account_status",
+        "ad_account_promotable_objects",
+        "age",
+        "agency_client_declaration",
+        "amount_spent",
+        "attribution_spec",
+        "balance",
+        "brand_safety_content_filter_levels",
+        "business",
+        "business_city",
+        "business_country_code",
+        "business_name",
+        "business_state",
+        "business_street",
+        "business_street2",
+        "business_zip",
+        "can_create_brand_lift_study",
+        "capabilities",
+        "created_time",
+        "currency",
+        "default_dsa_beneficiary",
+        "default_dsa_payor",
+        "direct_deals_tos_accepted",
+        "disable_reason",
+        "end_advertiser",
+        "end_advertiser_name",
+        "existing_customers",
+        "expired_funding_source_details",
+        "funding_source_details",
+        "extended_credit_invoice_group",
+        "failed_delivery_checks",
+        "fb_entity",
+        "funding_source",
+        "has_migrated_permissions",
+        "has_page_authorized_adaccount",
+        "io_number",
+        "is_attribution_spec_system_default",
+        "is_direct_deals_enabled",
+        "is_in_3ds_authorization_enabled_market",
+        "is_notifications_enabled",
+        "is_personal",
+        "is_prepay_account",
+        "is_tax_id_required",
+        "line_numbers",
+        "media_agency",
+        "min_campaign_group_spend_cap",
+        "min_daily_budget",
+        "name",
+        "offsite_pixels_tos_accepted",
+        "opportunity_score",
+        "owner",
+        "partner",
+        "rf_spec",
+        "show_checkout_experience",
+        "spend_cap",
+        "tax_id",
+        "tax_id_status",
+        "tax_id_type",
+        "timezone_id",
+        "timezone_name",
+        "timezone_offset_hours_utc",
+        "tos_accepted",
+        "user_tasks",
+        "user_tos_accepted",
+    ]
+)
+
+
 def render_ad_account(req: SimRequest, account: AdAccount, defaults=AD_ACCOUNT_DEFAULTS):
-    return render_fields(ad_account_json(req, account), req.fields, defaults)
+    """One ad account through `fields=`, with its GET edges (campaigns, insights, ...) expandable
+    as fields (`fields=name,campaigns.limit(2){name}`)."""
+    body: dict[str, Any] = ad_account_json(req, account)
+    body.update(edge_fields(req, "adaccount", account))
+    return render_fields(
+        body,
+        req.fields,
+        defaults,
+        known_fields=AD_ACCOUNT_FIELDS | edge_names("adaccount"),
+        node_type="AdAccount",
+    )
 
 
 @node_reader("adaccount")

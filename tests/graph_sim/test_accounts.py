@@ -183,3 +183,10 @@ def test_unknown_id_is_100_with_subcode_33(http, token):
     assert r.status_code == 400
     err = r.json()["error"]
     assert (err["code"], err["error_subcode"], err["type"]) == (100, 33, "GraphMethodException")
+
+
+def test_limit_zero_with_summary_gives_only_the_count(http, token, demo):
+    body = http.get(
+        "/me/adaccounts", params={"access_token": token, "limit": 0, "summary": "total_count"}
+    ).json()
+    assert body == {"data": [], "summary": {"total_count": len(demo["ad_account_ids"])}}

@@ -159,3 +159,33 @@ def test_the_same_seed_builds_the_same_world():
     assert a.world.demo == b.world.demo
     assert list(a.world.objects) == list(b.world.objects)
     assert Simulator(seed=1).world.demo["user_id"] != a.world.demo["user_id"]
+
+
+@node_edge("adaccount", "coretest_widgets")
+def _list_widgets(req: SimRequest, account):
+    widgets = req.world.query(WIDGET, account_id=account.account_id)
+    return paginate(req, widgets, render=lambda w: _read(req, w))
+
+
+def test_edges_expand_as_fields_with_modifiers_and_nested_fields(http, token, demo):
+    # core-flows.md §5.3: fields=insights{impressions} embeds an edge; .limit() modifiers.
+    act = demo["active_ad_account_id"]
+    ids = [_create_widget(http, token, act, size=str(n)).json()["id"] for n in (1, 2, 3)]
+    body = http.get(
+        f"/{act}",
+        params={"access_token": token, "fields": "name,coretest_widgets.limit(2){size}"},
+    ).json()
+    embedded = body["coretest_widgets"]
+    assert [w["id"] for w in embedded["data"]] == ids[:2]
+    assert embedded["data"][0] == {"id": ids[0], "size": 1}
+    rest = http.get(embedded["paging"]["next"]).json()  # the embedded page's `next` works too
+    assert [w["id"] for w in rest["data"]] == ids[2:]
+
+
+def test_unknown_ad_account_field_is_error_100_but_documented_ones_are_accepted(http, token, demo):
+    # reference.md §2.3 lists the fields; Graph rejects others with 100.
+    act = demo["active_ad_account_id"]
+    r = http.get(f"/{act}", params={"access_token": token, "fields": "name,colour"})
+    assert r.json()["error"]["code"] == 100
+    r = http.get(f"/{act}", params={"access_token": token, "fields": "name,rf_spec,tax_id"})
+    assert r.status_code == 200 and set(r.json()) == {"id", "name"}
