@@ -391,7 +391,7 @@ _COUNTRY_TZ = {
 
 def _audience_shift(ad: AdRecord, day: date) -> int:
     """Hours to add to an advertiser-time hour to get the audience's local hour (the ad's first
-    targeted country; seeds L11764: delivered 9-11 AM audience time may be 9 AM-1 PM for the
+    targeted country; seeds L11713: delivered 9-11 AM audience time may be 9 AM-1 PM for the
     advertiser)."""
     noon = datetime(day.year, day.month, day.day, 12)
     audience = ZoneInfo(_COUNTRY_TZ.get((ad.countries or ("US",))[0], ad.timezone))

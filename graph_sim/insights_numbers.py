@@ -150,7 +150,7 @@ def split_largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
 
 # Attribution components of one action count. Windows are sums of components, so every window
 # is additive and 1d ≤ 7d ≤ 28d holds in every cell. `value` = 7d_click + 1d_view (the
-# documented default window, reference L15819).
+# documented default window, reference L15824).
 COMPONENTS = ("c1", "c7", "c28", "v1", "v7", "v28")
 WINDOW_COMPONENTS = {
     "1d_click": ("c1",),

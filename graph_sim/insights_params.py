@@ -17,7 +17,7 @@ from graph_sim.errors import GraphError, invalid_parameter
 LEVELS = ("account", "campaign", "adset", "ad")
 LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
 
-# core-flows.md §4.3; seeds/marketing-api-guide.txt L15822 (reference enum)
+# core-flows.md §4.3; seeds/marketing-api-guide.txt L15828 (reference enum)
 DATE_PRESETS = frozenset(
     {
         "today", "yesterday", "this_month", "last_month", "this_quarter", "maximum",
@@ -27,7 +27,7 @@ DATE_PRESETS = frozenset(
     }
 )  # fmt: skip
 
-# seeds/marketing-api-guide.txt L15821 (reference enum for `breakdowns`)
+# seeds/marketing-api-guide.txt L15827 (reference enum for `breakdowns`)
 BREAKDOWNS = frozenset(
     {
         "ad_extension_domain", "ad_extension_url", "ad_format_asset", "age", "app_id",
@@ -74,7 +74,7 @@ HOURLY_BREAKDOWNS = frozenset(
     }
 )
 
-# core-flows.md §4.5; seeds/marketing-api-guide.txt L11846-11863
+# core-flows.md §4.5; seeds/marketing-api-guide.txt L11836-11851
 ACTION_BREAKDOWNS = frozenset(
     {
         "action_device", "conversion_destination", "matched_persona_id", "matched_persona_name",
@@ -86,7 +86,7 @@ ACTION_BREAKDOWNS = frozenset(
 )  # fmt: skip
 SIMULATED_ACTION_BREAKDOWNS = frozenset({"action_type", "action_device", "action_reaction"})
 
-# core-flows.md §4.3; seeds/marketing-api-guide.txt L15819 (+ `incrementality`, guide L11682)
+# core-flows.md §4.3; seeds/marketing-api-guide.txt L15824 (+ `incrementality`, guide L11682)
 ATTRIBUTION_WINDOWS = frozenset(
     {
         "1d_view", "7d_view", "28d_view", "1d_click", "7d_click", "28d_click", "1d_ev", "dda",
@@ -100,8 +100,8 @@ ATTRIBUTION_WINDOWS = frozenset(
 ACTION_REPORT_TIMES = frozenset({"impression", "conversion", "mixed", "lifetime"})
 
 # The 180 AdsInsights fields of the reference table (seeds/marketing-api-guide.txt
-# L15850-16050), plus names the guide's own examples use (L11520 unique_clicks, total_actions;
-# L11738 estimated_ad_recall_rate, video_thruplay_watched_actions).
+# L15850-16050), plus names the guide's own examples use (L11485-11494 unique_clicks, total_actions;
+# L11735 estimated_ad_recall_rate, video_thruplay_watched_actions).
 _DOCUMENTED_FIELDS_TEXT = """
     account_currency account_id account_name action_values actions activity_recency
     ad_click_actions ad_format_asset ad_id ad_impression_actions ad_name adset_id adset_name
@@ -163,7 +163,7 @@ _DOCUMENTED_FIELDS_TEXT = """
 """
 DOCUMENTED_FIELDS = frozenset(_DOCUMENTED_FIELDS_TEXT.split())
 
-# seeds/marketing-api-guide.txt L11642-11648: "cannot be requested when specifying a breakdown".
+# seeds/marketing-api-guide.txt L11641-11648: "cannot be requested when specifying a breakdown".
 NO_BREAKDOWN_FIELDS = frozenset(
     {
         "app_store_clicks",
@@ -183,7 +183,7 @@ FILTER_OPERATORS = frozenset(
     }
 )  # fmt: skip
 
-# Filterable object attributes (seeds L12010-12020, L11528-11590, core-flows.md §4.3).
+# Filterable object attributes (seeds L11485, L11532, L11950, L17281; core-flows.md §4.3).
 OBJECT_FILTER_FIELDS = frozenset(
     {
         "ad.id", "adset.id", "campaign.id", "ad.name", "adset.name", "campaign.name",
@@ -397,13 +397,13 @@ class InsightsQuery:
         }
 
 
-# GET: "Default behavior is to return impressions and spend" (reference, L15826).
+# GET: "Default behavior is to return impressions and spend" (reference, L15833).
 GET_DEFAULT_FIELDS = ("impressions", "spend")
 # POST: "a list of most used fields" (reference, POST table) — our choice, see DECISIONS.md.
 POST_DEFAULT_FIELDS = ("impressions", "reach", "frequency", "clicks", "spend", "cpm", "cpc", "ctr")
 
 # "Permutations marked with an asterisk can be joined with action_type, action_target_id and
-# action_destination" — seeds/marketing-api-guide.txt L11889-11925.
+# action_destination" — seeds/marketing-api-guide.txt L11877-11914.
 _JOINABLE = frozenset({"action_type", "action_target_id", "action_destination"})
 _STAR_COMBOS = [
     frozenset(c)
@@ -518,7 +518,7 @@ def parse_query(
     else:
         preset = str(params.get("date_preset") or "last_30d").strip().lower()
         if preset == "lifetime":
-            # reference L15810: lifetime "is replaced with date_preset = maximum".
+            # reference L15809: lifetime "is replaced with date_preset = maximum".
             preset = "maximum"
         if preset not in DATE_PRESETS:
             raise invalid_parameter(

@@ -253,7 +253,7 @@ def _page(req: SimRequest, rows: list[dict[str, Any]], summary: dict[str, Any] |
         rows,
         default_limit=settings.default_limit,
         summary=summary or None,
-        invalid_cursor_code=2642,  # reference L16060: 2642 "Invalid cursors values"
+        invalid_cursor_code=2642,  # reference L16053: 2642 "Invalid cursors values"
     )
 
 
@@ -328,7 +328,7 @@ def embedded_insights(
     rows = result.rows[:limit]
     # Workaround: the core's render_fields filters an embedded edge's rows by the children of
     # the spec, which would drop date_start/date_stop and breakdown keys that Graph always
-    # returns (seeds L11395 example). Name every key of our rows as a child so they survive.
+    # returns (seeds L11415 example). Name every key of our rows as a child so they survive.
     if spec.children is not None:
         named = {c.name for c in spec.children}
         for key in dict.fromkeys(k for row in rows for k in row):

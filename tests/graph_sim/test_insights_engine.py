@@ -102,6 +102,7 @@ def test_same_seed_and_query_give_identical_rows():
 
 
 def test_another_seed_gives_other_numbers():
+    # DECISIONS.md "Insights": the world seed drives every number.
     q = query(fields="impressions", level="ad")
     a = run_query(TREE, q, node_level="account", seed=1, now=NOW)
     b = run_query(TREE, q, node_level="account", seed=2, now=NOW)
@@ -158,6 +159,7 @@ def test_breakdown_cells_of_each_ad_day_sum_to_the_unbroken_day():
 
 
 def test_age_rows_equal_the_age_gender_rows_summed_over_gender():
+    # core-flows.md §4.5 combinations; DECISIONS.md: a breakdown is a marginal of its family.
     age = {r["age"]: int(r["impressions"]) for r in run(breakdowns="age").rows}
     both: dict[str, int] = {}
     for r in run(breakdowns="age,gender").rows:
@@ -173,6 +175,7 @@ def test_breakdown_values_appear_as_extra_keys_after_the_dates():
 
 
 def test_a_cell_never_has_more_clicks_than_impressions():
+    # DECISIONS.md: counters split in proportion to their base stay under it.
     rows = run(
         fields="impressions,clicks",
         level="ad",
@@ -200,6 +203,7 @@ def test_hourly_rows_sum_to_the_day_and_report_zero_reach():
 
 
 def test_ratios_are_computed_from_the_summed_counters_not_summed():
+    # reference L15934-15952: ctr, cpc, cpm, frequency definitions; DECISIONS.md "Derived".
     row = run(fields="impressions,clicks,spend,ctr,cpc,cpm,reach,frequency", level="campaign").rows[
         0
     ]
@@ -234,6 +238,7 @@ def test_attribution_windows_add_keys_and_leave_value_unchanged():
 
 
 def test_action_device_breakdown_splits_each_action_exactly():
+    # core-flows.md §4.5 action_breakdowns (action_device).
     plain = run(fields="actions", level="campaign").rows[0]["actions"]
     split = run(fields="actions", level="campaign", action_breakdowns="action_device").rows[0][
         "actions"
@@ -258,6 +263,7 @@ def test_daily_slices_add_up_to_the_all_days_row():
 
 
 def test_monthly_and_n_day_slices_follow_the_calendar_and_the_range_start():
+    # reference L15842: "monthly" = one result set per calendar month; N = N-day periods.
     months = run(
         fields="impressions",
         time_range='{"since":"2026-03-15","until":"2026-05-10"}',
@@ -325,6 +331,7 @@ def test_only_days_when_the_ad_delivered_produce_rows_and_a_partial_day_keeps_it
 
 
 def test_today_counts_only_the_hours_begun_on_the_simulator_clock():
+    # core-flows.md §4.6: data in the ad account's time zone; the clock says 08:30 there.
     hours = run(
         fields="impressions",
         date_preset="today",
@@ -346,6 +353,7 @@ def test_date_presets_resolve_in_the_account_calendar():
 
 
 def test_maximum_starts_at_the_first_day_with_data():
+    # reference L15809: maximum returns at most 37 months of data.
     row = run(fields="impressions", date_preset="maximum").rows[0]
     assert row["date_start"] == "2025-12-31"  # 2026-01-01 00:00 UTC is the 31st in Los Angeles
 
@@ -363,7 +371,7 @@ def test_level_rows_leave_out_archived_and_deleted_ads_but_parent_totals_include
 
 
 def test_status_filter_brings_back_archived_and_deleted_ads():
-    # seeds L11546: filtering with ad.effective_status IN ['ARCHIVED'] lists archived ads.
+    # seeds L11532: filtering with ad.effective_status IN ['ARCHIVED'] lists archived ads.
     rows = run(
         fields="impressions,ad_id",
         level="ad",
@@ -373,7 +381,7 @@ def test_status_filter_brings_back_archived_and_deleted_ads():
 
 
 def test_filtering_without_a_status_filter_keeps_only_live_objects():
-    # seeds L11536: "if you query using filtering, status filtering will be applied by default".
+    # seeds L11521: "if you query using filtering, status filtering will be applied by default".
     rows = run(
         fields="impressions",
         filtering='[{field:"ad.impressions",operator:"GREATER_THAN",value:0},]',
@@ -383,6 +391,7 @@ def test_filtering_without_a_status_filter_keeps_only_live_objects():
 
 
 def test_numeric_filter_applies_to_the_rows():
+    # seeds L11950: filtering ad.impressions GREATER_THAN to find objects with data.
     rows = run(fields="impressions,ad_id", level="ad").rows
     cut = sorted(int(r["impressions"]) for r in rows)[1]
     kept = run(
@@ -394,7 +403,7 @@ def test_numeric_filter_applies_to_the_rows():
 
 
 def test_sort_orders_rows_by_a_metric():
-    # seeds L11445: sort=reach_descending.
+    # seeds L11441: sort=reach_descending.
     rows = run(fields="reach", level="ad", sort="reach_descending").rows
     values = [int(r["reach"]) for r in rows]
     assert values == sorted(values, reverse=True)
@@ -483,6 +492,7 @@ def test_level_above_the_queried_object_is_code_1_subcode_99():
 
 
 def test_allowed_combinations_and_the_37_month_boundary_pass():
+    # core-flows.md §4.5 allowed combinations; §4.6 the 37-month look-back.
     query(breakdowns="age,gender")
     query(breakdowns="publisher_platform,platform_position,impression_device")
     query(fields="actions", action_breakdowns="action_type,action_reaction")
@@ -491,7 +501,7 @@ def test_allowed_combinations_and_the_37_month_boundary_pass():
 
 
 def test_defaults_are_impressions_and_spend_for_get_and_more_for_post():
-    # reference L15826: GET defaults to impressions and spend; POST "a list of most used fields".
+    # reference L15833: GET defaults to impressions and spend; POST "a list of most used fields".
     assert query().fields == ["impressions", "spend"]
     assert set(query(is_async=True).fields) >= {"impressions", "spend", "reach", "clicks"}
     assert query().ranges == [(date(2026, 5, 2), date(2026, 5, 31))]
@@ -533,13 +543,14 @@ def test_report_run_walks_the_documented_statuses_on_the_clock():
 
 
 def test_records_delivery_window_bounds_rows():
+    # The brief: only days when the ad existed and was delivering produce rows.
     ad = make_ad("401", start=NOW - timedelta(days=3), end=NOW - timedelta(days=1))
     days = run([ad], fields="impressions", date_preset="last_7d", time_increment="1").rows
     assert len(days) == 3
 
 
 def test_summary_totals_the_rows_with_ratios_from_the_totals():
-    # reference L15836: `summary` / `default_summary` add a summary section with those fields.
+    # reference L15840: `summary` / `default_summary` add a summary section with those fields.
     result = run(fields="impressions,clicks,ctr", level="ad", default_summary="true")
     assert result.summary is not None
     assert int(result.summary["impressions"]) == total(result.rows, "impressions")
@@ -568,7 +579,7 @@ def test_object_filters_select_ads_by_id_and_name():
 
 
 def test_audience_time_zone_hours_are_the_advertiser_hours_shifted_to_the_audience():
-    # seeds L11764: hourly stats "aggregated by the time ads were delivered in the audiences'
+    # seeds L11713: hourly stats "aggregated by the time ads were delivered in the audiences'
     # time zone". A US audience (Chicago) sees Los Angeles hour 00 as 02.
     params = {"fields": "impressions", "date_preset": "yesterday"}
     adv = run(

@@ -185,7 +185,7 @@ def test_rows_page_with_limit_and_cursors_and_a_bad_cursor_is_2642(http, token, 
 
 
 def test_a_since_older_than_37_months_is_3018(http, token, tree):
-    # reference L16056: 3018 "The start date of the time range cannot be beyond 37 months".
+    # reference L16051: 3018 "The start date of the time range cannot be beyond 37 months".
     r = get(
         http, token, f"/{tree['campaign']}/insights",
         time_range='{"since":"2023-04-01","until":"2023-04-30"}',
@@ -312,7 +312,7 @@ def test_a_report_run_expires_after_30_days(http, token, tree, sim):
 
 
 def test_post_insights_validates_like_get(http, token, tree):
-    # reference L16090: POST errors 100, 3018.
+    # reference L16093-16103: POST errors 100, 3018.
     r = http.post(
         f"{V}/{tree['campaign']}/insights",
         data={"access_token": token, "time_range": '{"since":"2020-01-01","until":"2020-01-31"}'},
@@ -350,7 +350,7 @@ def test_the_insights_global_throttle_is_code_4_subcode_1504022(http, token, tre
 
 
 def test_summary_param_adds_a_summary_section(http, token, tree):
-    # reference L15836: "If this param is used, a summary section will be included".
+    # reference L15840: "If this param is used, a summary section will be included".
     body = get(
         http, token, f"/{tree['campaign']}/insights", level="ad", fields="impressions",
         summary="impressions",
