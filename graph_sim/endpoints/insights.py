@@ -110,9 +110,12 @@ def _stop_time(obj: dict[str, Any]) -> float | None:
 
 
 def _account_tree(world: World, account_id: str, now: float) -> list[dict[str, Any]]:
-    # The objects module owns the tree walk (objects/reading.py `account_tree`).
-    from graph_sim.objects.reading import account_tree
-
+    """The objects module owns the tree walk (objects/reading.py `account_tree`): campaigns →
+    ad sets → ads as dicts with Unix-second times and derived effective statuses."""
+    try:
+        from graph_sim.objects.reading import account_tree
+    except ImportError:  # pragma: no cover (kept importable while the objects module moves)
+        return []
     return account_tree(world, account_id, now)
 
 
