@@ -16,6 +16,12 @@ from agency.tenancy import agency_scope
 from campaigns.models import AdAccount
 
 ACCOUNT_FIELDS = "name,account_id,currency,timezone_name,account_status,business{id,name}"
+# Meta's account_status values (reference.md §2.3).
+ACCOUNT_STATUS_LABELS = {
+    1: "active", 2: "disabled", 3: "unsettled", 7: "pending risk review",
+    8: "pending settlement", 9: "in grace period", 100: "pending closure", 101: "closed",
+    201: "any active", 202: "any closed",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,10 @@ class ReachableAdAccount:
     @property
     def act_id(self) -> str:
         return f"act_{self.account_id}"
+
+    @property
+    def status_label(self) -> str:
+        return ACCOUNT_STATUS_LABELS.get(self.account_status, f"status {self.account_status}")
 
 
 def _reachable(item: dict, source: str, business: dict | None = None) -> ReachableAdAccount:
