@@ -431,7 +431,9 @@ class Simulator:
         if not parts or len(parts) > 2:
             raise unknown_path(req.path)
         obj_id = parts[0]
-        if obj_id == "me":
+        if obj_id == "me" and req.token is not None and req.token.kind == "page":
+            obj_id = req.token.page_id or obj_id
+        elif obj_id == "me":
             if req.token is None or req.token.user_id is None:
                 raise GraphError(
                     "An active access token must be used to query information about the "

@@ -113,12 +113,24 @@ def seed_core(world: World, rng: random.Random) -> None:
     pages = []
     for name, category in page_names:
         page = Page(id=world.new_id(15), name=name, category=category)
-        page.access_token = world.new_token_value()
         world.pages[page.id] = page
         pages.append(page)
     agency.owned_pages = [p.id for p in pages[:2]]
     client_biz.owned_pages = [pages[2].id]
     world.user_pages[dana.id] = [p.id for p in pages]
+    for page in pages:
+        # Page tokens (from /me/accounts) are real tokens: long-lived, acting as the page.
+        token = world.mint_token(
+            app_id=app_id,
+            user_id=dana.id,  # the admin who got it; `/me` with it is the page
+            scopes=["pages_show_list", "pages_read_engagement", "pages_manage_ads"],
+            now=now,
+            expires_in=None,
+            kind="page",
+            long_lived=True,
+        )
+        token.page_id = page.id
+        page.access_token = token.value
     ig = InstagramAccount(id=world.new_id(17), username="northwind.coffee", page_id=pages[0].id)
     world.instagram_accounts[ig.id] = ig
     pages[0].instagram_business_account = ig.id

@@ -336,6 +336,7 @@ def debug_token(req: SimRequest) -> dict[str, Any]:
     data = {
         "app_id": token.app_id,
         "type": "SYSTEM_USER" if token.kind == "system_user" else token.kind.upper(),
+        "profile_id": token.page_id,
         "application": world.apps[token.app_id].name,
         "data_access_expires_at": int(token.data_access_expires_at or 0),
         "expires_at": int(token.expires_at) if token.expires_at is not None else 0,
@@ -345,8 +346,10 @@ def debug_token(req: SimRequest) -> dict[str, Any]:
         "granular_scopes": _granular_scopes(req, token),
         "user_id": token.user_id,
     }
-    if token.kind == "system_user":
+    if token.kind != "user":
         data.pop("data_access_expires_at")
+    if token.page_id is None:
+        data.pop("profile_id")
     error = token_state_error(req.sim, token)
     if error is not None:
         data["is_valid"] = False

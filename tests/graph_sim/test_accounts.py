@@ -190,3 +190,19 @@ def test_limit_zero_with_summary_gives_only_the_count(http, token, demo):
         "/me/adaccounts", params={"access_token": token, "limit": 0, "summary": "total_count"}
     ).json()
     assert body == {"data": [], "summary": {"total_count": len(demo["ad_account_ids"])}}
+
+
+def test_page_tokens_from_me_accounts_act_as_the_page(http, token, demo):
+    pages = http.get("/me/accounts", params={"access_token": token}).json()["data"]
+    page_token = pages[0]["access_token"]
+    me = http.get("/me", params={"access_token": page_token}).json()
+    assert me["id"] == demo["page_ids"][0]
+    app_token = f"{demo['app_id']}|{demo['app_secret']}"
+    data = http.get(
+        "/debug_token", params={"input_token": page_token, "access_token": app_token}
+    ).json()["data"]
+    assert data["type"] == "PAGE" and data["profile_id"] == demo["page_ids"][0]
+    assert data["expires_at"] == 0
+    # A page token has no ads permissions.
+    r = http.get(f"/{demo['active_ad_account_id']}", params={"access_token": page_token})
+    assert r.json()["error"]["code"] == 200
