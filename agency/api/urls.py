@@ -3,7 +3,9 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import api as accounts_api
 from agency.api import views
+from campaigns import api as campaigns_api
 
 app_name = "api"
 
@@ -14,4 +16,14 @@ urlpatterns = [
     path("v1/clients/", views.ClientListApi.as_view(), name="client-list"),
     path("v1/clients/<int:client_id>/", views.ClientDetailApi.as_view(), name="client-detail"),
     path("v1/members/", views.MemberListApi.as_view(), name="member-list"),
+    path("v1/connections/", accounts_api.ConnectionListApi.as_view(), name="connection-list"),
+    path("v1/connections/system-user/", accounts_api.SystemUserTokenApi.as_view(),
+         name="connection-system-user"),
+    path("v1/connections/<int:connection_id>/", accounts_api.ConnectionDetailApi.as_view(),
+         name="connection-detail"),
+    path("v1/connections/<int:connection_id>/check/", accounts_api.ConnectionCheckApi.as_view(),
+         name="connection-check"),
+    path("v1/connections/<int:connection_id>/ad-accounts/",
+         accounts_api.ConnectionAdAccountsApi.as_view(), name="connection-ad-accounts"),
+    path("v1/ad-accounts/", campaigns_api.AdAccountListApi.as_view(), name="ad-account-list"),
 ]

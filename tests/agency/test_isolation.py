@@ -47,6 +47,7 @@ CLIENT_VIEWER_ROUTES = {
     "api:me",
     "api:client-list",
     "api:client-detail",
+    "api:ad-account-list",
 }
 
 
