@@ -74,6 +74,33 @@ class AdRecord:
             "campaign": self.campaign_effective_status,
         }.get(level, "ACTIVE")
 
+    @classmethod
+    def scheduled(
+        cls,
+        *,
+        ad_id: str,
+        adset_id: str,
+        campaign_id: str,
+        account_id: str,
+        created_time: datetime,
+        start_time: datetime | None = None,
+        stop_time: datetime | None = None,
+        **fields: Any,
+    ) -> AdRecord:
+        """A record that delivered from `start_time` (default: creation) until `stop_time`
+        (None: still running) in one interval."""
+        start = max(created_time, start_time or created_time)
+        delivery = ((start, stop_time),) if stop_time is None or stop_time > start else ()
+        return cls(
+            ad_id=ad_id,
+            adset_id=adset_id,
+            campaign_id=campaign_id,
+            account_id=account_id,
+            created_time=created_time,
+            delivery=delivery,
+            **fields,
+        )
+
 
 # --- currencies ---------------------------------------------------------------------------------
 

@@ -593,3 +593,15 @@ def test_audience_time_zone_hours_are_the_advertiser_hours_shifted_to_the_audien
     assert by_aud["02"] == by_adv["00"] and by_aud["01"] == by_adv["23"]
     assert total(aud, "impressions") == total(adv, "impressions")
     assert [r["hourly_stats_aggregated_by_audience_time_zone"][:2] for r in aud][:2] == ["00", "01"]
+
+
+def test_a_record_built_from_start_and_stop_times_delivers_between_them():
+    # The brief: the engine takes ad records with created/start/stop times.
+    ad = AdRecord.scheduled(
+        ad_id="601", adset_id="61", campaign_id="62", account_id="1234",
+        created_time=datetime(2026, 5, 1, 7, tzinfo=UTC),
+        start_time=datetime(2026, 5, 10, 7, tzinfo=UTC),
+        stop_time=datetime(2026, 5, 13, 7, tzinfo=UTC),
+    )  # fmt: skip
+    days = run([ad], fields="impressions", date_preset="last_30d", time_increment="1").rows
+    assert [r["date_start"] for r in days] == ["2026-05-10", "2026-05-11", "2026-05-12"]
