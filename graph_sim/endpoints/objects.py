@@ -21,8 +21,9 @@ from graph_sim.core import (
     seeder,
 )
 from graph_sim.errors import GraphError, invalid_parameter
+from graph_sim.objects import edges, previews, reading, service, tree
 from graph_sim.objects import params as p
-from graph_sim.objects import previews, reading, service
+from graph_sim.objects.common import missing, not_found
 from graph_sim.objects.model import (
     AD,
     ADSET,
@@ -37,6 +38,7 @@ from graph_sim.objects.model import (
 )
 from graph_sim.objects.seed import seed_objects
 from graph_sim.objects.status import effective_status, own_phase
+from graph_sim.objects.validation import json_object
 from graph_sim.ratelimit import register_active_ads_counter
 from graph_sim.state import AdAccount, World, get_attr
 
@@ -94,9 +96,7 @@ def _account_of(req: SimRequest, obj: AdObject) -> AdAccount:
 
 
 def _list(req: SimRequest, kind: str, **scope: Any) -> dict[str, Any]:
-    objs = reading.list_edge(
-        req.world, kind=kind, params=req.params, context=_context(req), **scope
-    )
+    objs = edges.list_edge(req.world, kind=kind, params=req.params, context=_context(req), **scope)
     return _page(req, objs)
 
 
@@ -154,7 +154,7 @@ def _bulk_delete_campaigns(req: SimRequest, account: AdAccount) -> dict[str, Any
     """DELETE /act_<id>/campaigns (reference.md §3.1): delete_strategy required."""
     strategy = req.params.get("delete_strategy")
     if strategy in (None, ""):
-        raise service._missing("delete_strategy")
+        raise missing("delete_strategy")
     strategy = p.enum(
         strategy, ("DELETE_ANY", "DELETE_OLDEST", "DELETE_ARCHIVED_BEFORE"), "delete_strategy"
     )
@@ -164,7 +164,7 @@ def _bulk_delete_campaigns(req: SimRequest, account: AdAccount) -> dict[str, Any
     if strategy == "DELETE_ARCHIVED_BEFORE":
         before = p.timestamp(req.params.get("before_date"), "before_date")
         if before is None:
-            raise service._missing("before_date")
+            raise missing("before_date")
         candidates = [
             c
             for c in candidates
@@ -288,11 +288,11 @@ def account_generatepreviews(req: SimRequest, account: AdAccount) -> dict[str, A
             code=194,
             error_data={"blame_field_specs": [["creative"]]},
         )
-    spec = service.v.json_object(raw, "creative")
+    spec = json_object(raw, "creative")
     if "creative_id" in spec:
         creative = get_object(req.world, p.scalar(spec["creative_id"]), CREATIVE)
         if creative is None or creative.account_id != account.account_id:
-            raise service._not_found(CREATIVE, spec["creative_id"], "creative")
+            raise not_found(CREATIVE, spec["creative_id"], "creative")
         return _preview_of_creative(req, creative, ad_format)
     fields = service.creative_fields(spec, image_exists=_image_exists(req, account.account_id))
     previews.check_combination(fields, ad_format, has_post=bool(req.params.get("post")))
@@ -450,5 +450,5 @@ def _active_ads(world: World, account_id: str) -> int:
 
 
 def account_tree(world: World, account_id: str) -> list[dict[str, Any]]:
-    """Campaigns → ad sets → ads of an ad account, all statuses (see reading.account_tree)."""
-    return reading.account_tree(world, account_id)
+    """Campaigns → ad sets → ads of an ad account, all statuses (see objects/tree.py)."""
+    return tree.account_tree(world, account_id)

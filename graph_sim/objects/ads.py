@@ -1,0 +1,222 @@
+"""Creating creatives and ads (core-flows.md §2.3-2.4, creatives-and-media.md §2,
+ad-reference.txt)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from graph_sim.objects import enums
+from graph_sim.objects import params as p
+from graph_sim.objects import validation as v
+from graph_sim.objects.campaigns import adset_create, check_parent_live, own_object
+from graph_sim.objects.common import (
+    account_key,
+    begin_processing,
+    begin_review,
+    check_live_limit,
+    execution_options_of,
+    missing,
+    new_object,
+    not_found,
+)
+from graph_sim.objects.model import (
+    AD,
+    ADSET,
+    CAMPAIGN,
+    CREATIVE,
+    AdObject,
+    get_object,
+    objects_of,
+    objects_state,
+)
+from graph_sim.objects.tables import AD_PARAMS, CREATIVE_PARAMS, ImageExists, decode_all
+
+if TYPE_CHECKING:
+    from graph_sim.state import AdAccount, World
+
+# --- creatives -----------------------------------------------------------------------------
+
+
+def creative_create(
+    world: World,
+    *,
+    account: AdAccount,
+    params: Mapping[str, Any],
+    now: float,
+    image_exists: ImageExists = None,
+) -> dict[str, Any]:
+    """POST /act_<id>/adcreatives (core-flows.md §2.3, creatives-and-media.md §2)."""
+    options = execution_options_of(params, enums.CREATIVE_EXECUTION_OPTIONS)
+    fields = creative_fields(params, image_exists=image_exists)
+    story_id = fields.get("object_story_id")
+    if story_id:
+        # reference.md §3.4: an object_story_id already in use returns the existing creative.
+        for existing in objects_of(world, CREATIVE, account_key(account)):
+            if existing.data.get("object_story_id") == story_id and existing.status != "DELETED":
+                return {"success": True} if "validate_only" in options else {"id": existing.id}
+    if "validate_only" in options:
+        return {"success": True}
+    return {"id": store_creative(world, account, fields, now).id}
+
+
+def creative_fields(
+    params: Mapping[str, Any], *, image_exists: ImageExists = None
+) -> dict[str, Any]:
+    fields = decode_all(params, CREATIVE_PARAMS, image_exists)
+    content_keys = (
+        "object_story_spec",
+        "object_story_id",
+        "asset_feed_spec",
+        "object_id",
+        "image_hash",
+        "image_url",
+        "template_url",
+        "instagram_permalink_url",
+    )
+    if not any(k in fields for k in content_keys):
+        raise missing("object_story_spec")
+    if (
+        fields.get("image_hash")
+        and image_exists is not None
+        and not image_exists(fields["image_hash"])
+    ):
+        raise v.blamed(
+            f"Image with hash {fields['image_hash']} could not be found in this ad account",
+            "image_hash",
+            title="Image Not Found",
+        )
+    if "call_to_action" in fields:
+        v.call_to_action(fields["call_to_action"], ["call_to_action"])
+    return fields
+
+
+def store_creative(world: World, account: AdAccount, fields: dict[str, Any], now: float):
+    fields = dict(fields)
+    name = fields.pop("name", None) or f"Creative {p.iso(now)[:10]}"
+    obj = new_object(world, CREATIVE, account, name, "ACTIVE", now)
+    spec = fields.get("object_story_spec")
+    if spec and "object_story_id" not in fields:
+        # Graph turns an object_story_spec into an unpublished Page post.
+        fields["effective_object_story_id"] = f"{spec['page_id']}_{world.new_id(15)}"
+    elif fields.get("object_story_id"):
+        fields["effective_object_story_id"] = fields["object_story_id"]
+    fields.setdefault("contextual_multi_ads", {"enroll_status": "OPT_IN"})
+    obj.data = fields
+    begin_processing(world, obj, now)
+    world.put(obj, CREATIVE)
+    return obj
+
+
+# --- ads -----------------------------------------------------------------------------------
+
+
+def ad_create(
+    world: World,
+    *,
+    account: AdAccount,
+    params: Mapping[str, Any],
+    now: float,
+    image_exists: ImageExists = None,
+) -> dict[str, Any]:
+    """POST /act_<id>/ads (core-flows.md §2.4, ad-reference.txt)."""
+    options = execution_options_of(params, enums.AD_EXECUTION_OPTIONS)
+    if "bid_amount" in params:
+        raise v.blamed(
+            "bid_amount is deprecated on ads: set bid_amount on the ad set",
+            "bid_amount",
+            title="Bid Amount Not Allowed",
+        )
+    fields = decode_all(params, AD_PARAMS)
+    if not fields.get("name"):
+        raise missing("name", code=194)
+    if "creative" not in params:
+        raise missing("creative", code=194)
+    fields["status"] = v.create_status(params["status"]) if "status" in params else "ACTIVE"
+    check_conversion_domain(fields)
+    adset_spec = None
+    if fields.get("adset_id"):
+        adset = own_object(world, account, ADSET, fields["adset_id"], "adset_id")
+        check_parent_live(adset)
+        campaign = get_object(world, adset.campaign_id, CAMPAIGN)
+        if campaign is not None:
+            check_parent_live(campaign)
+    elif "adset_spec" in params:
+        adset_spec = v.json_object(params["adset_spec"], "adset_spec")
+        adset = None
+    else:
+        raise missing("adset_id", code=194)
+    creative, inline = resolve_creative(world, account, params["creative"], image_exists)
+    config = objects_state(world).config
+    account_ads = objects_of(world, AD, account_key(account))
+    if adset is not None:
+        in_adset = [a for a in account_ads if a.adset_id == adset.id and a.status != "DELETED"]
+        check_live_limit(len(in_adset), config.max_ads_per_adset, "ads", "an ad set")
+    check_live_limit(
+        len([a for a in account_ads if a.status != "DELETED"]),
+        config.max_ads_per_account,
+        "ads",
+        "an ad account",
+    )
+    if adset_spec is not None:
+        # Validate the inline ad set as a create would, then create it for real below.
+        adset_create(
+            world,
+            account=account,
+            params={**adset_spec, "execution_options": '["validate_only"]'},
+            now=now,
+        )
+    if "validate_only" in options:
+        return {"success": True}
+    if adset is None:
+        adset = get_object(
+            world, adset_create(world, account=account, params=adset_spec, now=now)["id"], ADSET
+        )
+    if creative is None:
+        creative = store_creative(world, account, inline, now)
+    fields = dict(fields)
+    fields.pop("adset_id", None)
+    obj = new_object(world, AD, account, fields.pop("name"), fields.pop("status"), now)
+    obj.adset_id = adset.id
+    obj.campaign_id = adset.campaign_id
+    obj.creative_id = creative.id
+    obj.data = fields
+    begin_processing(world, obj, now)
+    begin_review(world, obj)
+    world.put(obj, AD)
+    return {"id": obj.id}
+
+
+def check_conversion_domain(fields: dict[str, Any]) -> None:
+    domain = fields.get("conversion_domain")
+    if domain is not None and ("/" in domain or ":" in domain or "." not in domain):
+        # ad-reference.txt: "only the first and second level domains, and not the full URL"
+        raise v.blamed(
+            "conversion_domain must be a domain such as example.com, not a URL",
+            "conversion_domain",
+            title="Invalid Conversion Domain",
+        )
+
+
+def resolve_creative(
+    world: World, account: AdAccount, raw: Any, image_exists: ImageExists
+) -> tuple[AdObject | None, dict[str, Any] | None]:
+    """`creative={"creative_id": <id>}` → the stored creative; an inline spec
+    (`{"creative": {...}}` per the reference, or the spec itself per the guides) → its
+    validated fields, stored only if the whole call succeeds."""
+    spec = v.json_object(raw, "creative")
+    if "creative_id" in spec:
+        creative = get_object(world, p.scalar(spec["creative_id"]), CREATIVE)
+        if creative is None or creative.account_id != account_key(account):
+            raise not_found(CREATIVE, spec["creative_id"], "creative")
+        if creative.status == "DELETED":
+            raise v.blamed(
+                f"The ad creative {creative.id} has been deleted",
+                "creative",
+                title="Creative Deleted",
+            )
+        return creative, None
+    inner = spec.get("creative") if isinstance(spec.get("creative"), dict) else spec
+    if not inner:
+        raise missing("creative", code=194)
+    return None, creative_fields(inner, image_exists=image_exists)
