@@ -12,6 +12,9 @@ from typing import Any
 from graph_sim.core import (
     SimRequest,
     SimResponse,
+    control_route,
+    edge_fields,
+    edge_names,
     node_deleter,
     node_edge,
     node_reader,
@@ -330,8 +333,14 @@ def _render_set(req: SimRequest, request_set: AsyncRequestSet) -> dict[str, Any]
         # reference.md §7.6: listed for Batch API sets only.
         node["notification_status"] = request_set.notification_status
         node["notification_result"] = request_set.notification_result
+    # Field expansion: `fields=name,requests{status,result}` embeds the requests edge.
+    node |= edge_fields(req, "async_request_set", request_set)
     return render_fields(
-        node, req.fields, SET_DEFAULT_FIELDS, known_fields=SET_FIELDS, node_type="AdAsyncRequestSet"
+        node,
+        req.fields,
+        SET_DEFAULT_FIELDS,
+        known_fields=set(SET_FIELDS) | edge_names("async_request_set"),
+        node_type="AdAsyncRequestSet",
     )
 
 
@@ -646,3 +655,20 @@ def scope_async_requests(req: SimRequest, obj: Any) -> dict[str, Any]:
 
 def _attr(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Control endpoints (tests and demos running the simulator in another process)
+
+
+@control_route("POST", "/__sim__/async/advance")
+def _control_advance(sim: Any, params: dict[str, str]) -> dict[str, Any]:
+    """Advance every async set to the simulated now (they otherwise move when read)."""
+    advance_async_work(sim)
+    sets = sim.world.all("async_request_set")
+    return {"sets": len(sets), "completed": sum(_is_completed(sim.world, s) for s in sets)}
+
+
+@control_route("GET", "/__sim__/async/notifications")
+def _control_notifications(sim: Any, params: dict[str, str]) -> dict[str, Any]:
+    return {"data": list(notifications(sim))}

@@ -16,6 +16,9 @@ from typing import Any
 from graph_sim.core import (
     SimRequest,
     SimResponse,
+    control_route,
+    edge_fields,
+    edge_names,
     node_deleter,
     node_edge,
     node_reader,
@@ -960,11 +963,12 @@ def _formats(req: SimRequest, video: AdVideo) -> list[dict[str, Any]]:
 
 
 def _render_video(req: SimRequest, video: AdVideo) -> dict[str, Any]:
+    # Field expansion: `fields=status,thumbnails{uri,is_preferred}` embeds the thumbnails edge.
     return render_fields(
-        _video_node(req, video),
+        _video_node(req, video) | edge_fields(req, "video", video),
         req.fields,
         VIDEO_DEFAULT_FIELDS,
-        known_fields=VIDEO_FIELDS,
+        known_fields=set(VIDEO_FIELDS) | edge_names("video"),
         node_type="Video",
     )
 
@@ -1298,3 +1302,28 @@ def seed_media(world: Any, rng: Any) -> None:
     _blobs(world)[video.id] = bytearray(data)
     world.demo["image_hashes"] = hashes
     world.demo["video_id"] = video.id
+
+
+# ---------------------------------------------------------------------------------------------
+# Control endpoint: the knobs, for tests and demos running the simulator in another process.
+
+
+@control_route("GET", "/__sim__/media/settings")
+@control_route("POST", "/__sim__/media/settings")
+def _control_settings(sim: Any, params: dict[str, str]) -> dict[str, Any]:
+    """`POST /__sim__/media/settings` with any MediaSettings field (e.g. `chunk_size=4096`)."""
+    import dataclasses
+
+    settings = media_settings(sim)
+    known = {f.name: f for f in dataclasses.fields(settings)}
+    for name, raw in params.items():
+        if name not in known:
+            raise ValueError(f"unknown media setting {name!r}; one of {sorted(known)}")
+        current = getattr(settings, name)
+        if raw in ("", "null", "None") and name == "processing_seconds":
+            setattr(settings, name, None)
+        elif isinstance(current, int) and not isinstance(current, bool):
+            setattr(settings, name, int(raw))
+        else:
+            setattr(settings, name, float(raw))
+    return dataclasses.asdict(settings)

@@ -263,3 +263,33 @@ def test_ad_set_lists_its_async_ad_requests(http, token, demo, sim, job):
     ]
     assert [r["status"] for r in rows] == ["SUCCESS"]
     assert rows[0]["scope_object_id"] == int(demo["active_adset_id"])
+
+
+def test_requests_fail_with_190_once_the_creators_token_is_revoked(
+    http, token, mint, demo, sim, job
+):
+    # Each request runs with the token that created the set (core-flows.md §8 item 4: 190/460).
+    set_id = _create(http, token, demo, [_spec(demo, "a1")])
+    sim.world.tokens[token].invalidated = "password_changed"
+    reader = mint()
+    sim.clock.advance(2 * job)
+    (row,) = _get(http, reader, f"/{set_id}/requests", fields="status,result")["data"]
+    assert row["status"] == "ERROR"
+    assert row["result"]["error_code"] == 190
+
+
+def test_set_fields_expand_the_requests_edge(http, token, demo, sim, job):
+    # CONTRACT.md "Edges as fields": fields=requests{status} embeds the edge.
+    set_id = _create(http, token, demo, [_spec(demo, "a1")])
+    sim.clock.advance(2 * job)
+    body = _get(http, token, f"/{set_id}", fields="name,requests{status}")
+    assert [r["status"] for r in body["requests"]["data"]] == ["SUCCESS"]
+
+
+def test_control_api_advances_sets_and_lists_notifications(http, token, demo, sim, job):
+    set_id = _create(http, token, demo, [_spec(demo, "a1")], notification_mode="ON_COMPLETE")
+    sim.clock.advance(2 * job)
+    advanced = http.post("/__sim__/async/advance").json()
+    assert advanced == {"sets": 1, "completed": 1}
+    sent = http.get("/__sim__/async/notifications").json()["data"]
+    assert [n["set_id"] for n in sent] == [set_id]

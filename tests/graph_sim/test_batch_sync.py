@@ -328,3 +328,11 @@ def test_sdk_style_batch_on_the_versioned_root_without_trailing_slash(http, toke
     assert set(image) == {"code", "body"}
     assert json.loads(image["body"])["images"]["/tmp/upload/hero.png"]["width"] == 30
     assert json.loads(video["body"])["start_offset"] == "0"
+
+
+def test_a_batch_inside_a_batch_is_refused(http, token):
+    inner = json.dumps([{"method": "GET", "relative_url": "me"}])
+    outer = [{"method": "POST", "relative_url": "/", "body": f"batch={inner}"}]
+    (item,) = _batch(http, outer, token).json()
+    assert item["code"] == 400
+    assert json.loads(item["body"])["error"]["code"] == 100

@@ -392,3 +392,19 @@ def test_corrupt_chunked_upload_fails_at_finish_and_reports_error_status(
     status = _status(http, token, started["video_id"])
     assert status["video_status"] == "error"
     assert status["uploading_phase"]["status"] == "error"
+
+
+def test_video_fields_expand_the_thumbnails_edge(http, token, demo):
+    # CONTRACT.md "Edges as fields": fields=thumbnails{uri,is_preferred} embeds the edge.
+    body = http.get(
+        f"/{demo['video_id']}",
+        params={"access_token": token, "fields": "status,thumbnails{is_preferred}"},
+    ).json()
+    assert [t["is_preferred"] for t in body["thumbnails"]["data"]] == [True, False, False]
+
+
+def test_control_api_changes_media_settings(http, sim):
+    settings = http.post("/__sim__/media/settings", data={"chunk_size": "2048"}).json()
+    assert settings["chunk_size"] == 2048
+    assert media_settings(sim).chunk_size == 2048
+    assert http.post("/__sim__/media/settings", data={"nope": "1"}).status_code == 400
