@@ -1,4 +1,4 @@
-"""Browser: the demo owner connects Meta through the simulator's dialog and imports an ad account."""
+"""Browser: the demo owner connects Meta in the simulator's dialog and imports an ad account."""
 
 from __future__ import annotations
 
