@@ -71,6 +71,7 @@ class AsyncRequestSet:
     kind: str  # "ads" (asyncadrequestsets) or "batch" (async_batch_requests)
     created_time: float
     base_url: str
+    version_prefix: str
     notification_uri: str | None = None
     notification_mode: str = "OFF"
     notification_status: str = "not_sent"  # not_sent | sending | sent
@@ -167,6 +168,7 @@ def _execute(sim: Any, request_set: AsyncRequestSet, item: AsyncRequest) -> None
             files={},
             base_url=request_set.base_url,
             batch_depth=1,
+            version_prefix=request_set.version_prefix,
         )
     except DependencyFailed as dep:
         result = error_result(dependency_error(dep.name, dep.why))
@@ -428,6 +430,7 @@ def _new_set(req: SimRequest, account_id: str, name: str, kind: str) -> AsyncReq
         kind=kind,
         created_time=now,
         base_url=req.base_url,
+        version_prefix=req.version_prefix,
         notification_uri=uri,
         notification_mode=mode or "OFF",
         cursor=now + _job_seconds(req.sim),

@@ -40,6 +40,7 @@ _HEADER_NAMES = {
 }
 # Inside a batch the per-operation Content-Type is the one in the seed's examples.
 BATCH_CONTENT_TYPE = "text/javascript; charset=UTF-8"
+_VERSIONED = re.compile(r"^/v\d+\.\d+(/|$)")
 _CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.]*$")
 
 
@@ -199,6 +200,7 @@ def run_operation(
     files: dict[str, FileStorage],
     base_url: str,
     batch_depth: int,
+    version_prefix: str = "",
 ) -> OpResult | None:
     """Resolve references, then dispatch the operation through `sim.handle` (auth, rate limits,
     faults, call log and ETags included). Raises DependencyFailed for an unusable dependency;
@@ -250,6 +252,9 @@ def run_operation(
         key, sep, value = line.partition(":")
         if sep:
             headers[key.strip().lower()] = value.strip()
+    if version_prefix and not _VERSIONED.match(path):
+        # An operation without its own version runs under the batch call's version.
+        path = version_prefix + path
     out = sim.handle(
         method=op.method,
         path=path,
@@ -373,6 +378,7 @@ def run_sync_batch(req: SimRequest, raw_batch: Any) -> list[dict[str, Any] | Non
                     files=req.files,
                     base_url=req.base_url,
                     batch_depth=req.batch_depth + 1,
+                    version_prefix=req.version_prefix,
                 )
             except DependencyFailed as dep:
                 # A dependency that did not complete leaves this one not completed too.

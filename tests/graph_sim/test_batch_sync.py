@@ -336,3 +336,35 @@ def test_a_batch_inside_a_batch_is_refused(http, token):
     (item,) = _batch(http, outer, token).json()
     assert item["code"] == 400
     assert json.loads(item["body"])["error"]["code"] == 100
+
+
+def test_operations_without_a_version_run_under_the_batch_calls_version(http, token):
+    # core-flows.md §5.4: the `facebook-api-version` header names the version that served it.
+    response = _batch(
+        http,
+        [{"method": "GET", "relative_url": "me"}, {"method": "GET", "relative_url": "v24.0/me"}],
+        token,
+        path="/v21.0/",
+    )
+    versions = [
+        next(h["value"] for h in item["headers"] if h["name"] == "facebook-api-version")
+        for item in response.json()
+    ]
+    assert versions == ["v21.0", "v24.0"]
+
+
+def test_a_throttled_operation_fails_alone(http, token, demo, sim):
+    # core-flows.md §8 items 31 and 52: an operation past its quota gets 80004, the rest run.
+    account = demo["active_ad_account_id"]
+    sim.faults.add("throttle", code=80004, path="/act_*/adimages", times=1)
+    response = _batch(
+        http,
+        [
+            {"method": "GET", "relative_url": f"{account}/adimages"},
+            {"method": "GET", "relative_url": f"{account}/adimages"},
+        ],
+        token,
+    )
+    throttled, fine = response.json()
+    assert json.loads(throttled["body"])["error"]["code"] == 80004
+    assert fine["code"] == 200
