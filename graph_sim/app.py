@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import re
 import socket
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -19,8 +18,10 @@ from werkzeug.wrappers import Request, Response
 
 from graph_sim.clock import Clock
 from graph_sim.core import auth
+from graph_sim.core.calls import CallLog, CallRecord, redact
 from graph_sim.core.registry import REGISTRY, Route
-from graph_sim.core.request import SimRequest, SimResponse
+from graph_sim.core.request import SimRequest
+from graph_sim.core.response import Http500, Outgoing, render_error, render_result
 from graph_sim.errors import GraphError, unknown_path
 from graph_sim.faults import THROTTLE_BUC_TYPE, Fault, Faults
 from graph_sim.ratelimit import Limits, RateLimiter
@@ -29,8 +30,6 @@ from graph_sim.state import World, get_attr
 log = logging.getLogger("graph_sim")
 
 _VERSION = re.compile(r"^/(v\d+\.\d+)(/.*)?$")
-REDACTED = "REDACTED"
-SECRET_PARAMS = ("access_token", "appsecret_proof", "client_secret", "fb_exchange_token", "code")
 
 
 @dataclass
@@ -60,52 +59,6 @@ class SimConfig:
     manual_clock: bool = True
     clock_speed: float = 1.0
     clock_start: float | None = None
-
-
-@dataclass
-class CallRecord:
-    """One recorded call; secrets are REDACTED."""
-
-    time: float
-    method: str
-    path: str
-    version: str
-    params: dict[str, str]
-    status: int
-    error_code: int | None = None
-    error_subcode: int | None = None
-    account_id: str | None = None
-    buc: str | None = None
-    kind: str | None = None
-    fault_id: int | None = None
-    in_batch: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class CallLog(list[CallRecord]):
-    """`sim.calls`: a list of CallRecord with small finders for tests."""
-
-    def find(
-        self, *, method: str | None = None, path: str | None = None, status: int | None = None
-    ) -> list[CallRecord]:
-        return [
-            c
-            for c in self
-            if (method is None or c.method == method.upper())
-            and (path is None or re.fullmatch(path.replace("*", ".*"), c.path))
-            and (status is None or c.status == status)
-        ]
-
-
-@dataclass
-class Outgoing:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    drop: bool = False  # close the connection instead of answering
-    delay: float = 0.0
 
 
 class Simulator:
@@ -279,7 +232,7 @@ class Simulator:
                 method=method,
                 path=unversioned,
                 version=version,
-                params=_redact(params),
+                params=redact(params),
                 status=200,
                 in_batch=batch_depth > 0,
             )
@@ -287,9 +240,9 @@ class Simulator:
             delay = 0.0
             try:
                 result, delay = self._run(req, record, extra_headers)
-                out = self._render(req, result, extra_headers)
+                out = render_result(req, result, extra_headers)
             except GraphError as err:
-                out = self._render_error(err, extra_headers, version)
+                out = render_error(err, extra_headers, version)
                 record.error_code, record.error_subcode = err.code, err.subcode
             except _Drop as drop:
                 out = Outgoing(0, {}, b"", drop=True)
@@ -298,7 +251,7 @@ class Simulator:
             except Exception:  # a simulator bug: answer like Graph's code 1, keep serving
                 log.exception("graph_sim handler crashed on %s %s", method, path)
                 crash = GraphError("An unknown error occurred", code=1, http_status=500)
-                out = self._render_error(crash, extra_headers, version)
+                out = render_error(crash, extra_headers, version)
                 record.error_code = 1
             record.status = out.status
             record.account_id = req.account_id
@@ -388,7 +341,7 @@ class Simulator:
         if fault.effect == "drop":
             raise _Drop(fault)
         if fault.effect == "http_500":
-            raise _Http500()
+            raise Http500()
         err = fault.error()
         if fault.effect == "throttle":
             buc = THROTTLE_BUC_TYPE.get(err.code)
@@ -482,75 +435,11 @@ class Simulator:
             req.account(str(account_id), write=False if req.buc == "ads_insights" else None)
         return handler, obj, node_type, edge
 
-    def _render(self, req: SimRequest, result: Any, extra: dict[str, str]) -> Outgoing:
-        headers = self._base_headers(req.version)
-        headers.update(extra)
-        if isinstance(result, Response):
-            body = result.get_data()
-            headers.update({k.lower(): v for k, v in result.headers.items()})
-            return Outgoing(result.status_code, headers, body)
-        status = 200
-        if isinstance(result, SimResponse):
-            status = result.status
-            headers.update({k.lower(): v for k, v in result.headers.items()})
-            if result.content_type:
-                headers["content-type"] = result.content_type
-                body_value = result.body
-                data = body_value if isinstance(body_value, bytes) else str(body_value).encode()
-                return Outgoing(status, headers, data)
-            result = result.body
-        data = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
-        if req.method == "GET" and status == 200:
-            # core-flows.md §3.4: a quoted hash of the exact body; a match → 304, no body.
-            etag = '"' + hashlib.sha1(data, usedforsecurity=False).hexdigest() + '"'
-            headers["etag"] = etag
-            if_none = req.headers.get("if-none-match", "")
-            if etag in [t.strip() for t in if_none.split(",")] or if_none.strip() == "*":
-                headers.pop("content-type", None)
-                headers["content-length"] = "0"
-                return Outgoing(304, headers, b"")
-        return Outgoing(status, headers, data)
-
-    def _render_error(
-        self, err: GraphError | _Http500, extra: dict[str, str], version: str
-    ) -> Outgoing:
-        headers = self._base_headers(version)
-        headers.update(extra)
-        if isinstance(err, _Http500):
-            headers["content-type"] = "text/html; charset=utf-8"
-            return Outgoing(500, headers, b"<html><body>500 Internal Server Error</body></html>")
-        headers.update({k.lower(): v for k, v in err.headers.items()})
-        eta = getattr(err, "eta_minutes", None)
-        if eta is not None and "x-business-use-case-usage" in headers:
-            headers["x-business-use-case-usage"] = _with_eta(
-                headers["x-business-use-case-usage"], eta
-            )
-        headers["x-fb-trace-id"] = err.fbtrace_id
-        body = json.dumps(err.as_json(), separators=(",", ":")).encode()
-        return Outgoing(err.http_status, headers, body)
-
-    def _base_headers(self, version: str) -> dict[str, str]:
-        return {
-            "content-type": "application/json; charset=UTF-8",
-            "facebook-api-version": version,
-            "access-control-allow-origin": "*",
-            "cache-control": "private, no-cache, no-store, must-revalidate",
-            "pragma": "no-cache",
-            "expires": "Sat, 01 Jan 2000 00:00:00 GMT",
-            "x-fb-rev": "1",
-            "x-fb-debug": "graph-sim",
-        }
-
 
 class _Drop(Exception):
     def __init__(self, fault: Fault) -> None:
         super().__init__("drop")
         self.fault = fault
-
-
-class _Http500(GraphError):
-    def __init__(self) -> None:
-        super().__init__("Internal Server Error", code=1, http_status=500)
 
 
 def _default_buc(path: str, account_id: str | None, edge: str | None = None) -> str | None:
@@ -560,20 +449,3 @@ def _default_buc(path: str, account_id: str | None, edge: str | None = None) -> 
     if "customaudiences" in path:
         return "custom_audience"
     return "ads_management" if account_id else None
-
-
-def _with_eta(header: str, eta: int) -> str:
-    try:
-        usage = json.loads(header)
-        for entries in usage.values():
-            for entry in entries:
-                entry["estimated_time_to_regain_access"] = max(
-                    eta, entry.get("estimated_time_to_regain_access", 0)
-                )
-        return json.dumps(usage, separators=(",", ":"))
-    except (ValueError, AttributeError, TypeError):
-        return header
-
-
-def _redact(params: dict[str, str]) -> dict[str, str]:
-    return {k: (REDACTED if k in SECRET_PARAMS else v) for k, v in params.items()}

@@ -10,7 +10,8 @@ from graph_sim.faults import EFFECTS
 from graph_sim.state import get_attr
 
 if TYPE_CHECKING:
-    from graph_sim.app import Outgoing, Simulator
+    from graph_sim.app import Simulator
+    from graph_sim.core.response import Outgoing
 
 _FAULT_INT = ("times", "every", "code", "subcode", "http_status", "eta_minutes")
 _FAULT_FLOAT = ("rate", "delay")
@@ -19,7 +20,7 @@ _FAULT_FLOAT = ("rate", "delay")
 def handle_control(
     sim: Simulator, method: str, path: str, params: dict[str, str], raw_body: bytes, base_url: str
 ) -> Outgoing:
-    from graph_sim.app import Outgoing
+    from graph_sim.core.response import Outgoing
 
     try:
         status, body, headers = _dispatch(sim, method, path.rstrip("/"), params)
