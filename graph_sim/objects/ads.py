@@ -127,7 +127,7 @@ def ad_create(
             "bid_amount",
             title="Bid Amount Not Allowed",
         )
-    fields = decode_all(params, AD_PARAMS)
+    fields = decode_all(params, AD_PARAMS, tz_name=account.timezone_name)
     if not fields.get("name"):
         raise missing("name", code=194)
     if "creative" not in params:

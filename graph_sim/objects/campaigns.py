@@ -59,7 +59,7 @@ def campaign_create(
 def campaign_fields(
     world: World, *, account: AdAccount, params: Mapping[str, Any], creating: bool
 ) -> dict[str, Any]:
-    fields = decode_all(params, CAMPAIGN_PARAMS)
+    fields = decode_all(params, CAMPAIGN_PARAMS, tz_name=account.timezone_name)
     if creating:
         if not fields.get("name"):
             raise missing("name")
@@ -184,7 +184,7 @@ def adset_create(
 ) -> dict[str, Any]:
     """POST /act_<id>/adsets (core-flows.md §2.2, reference.md §3.2)."""
     options = execution_options_of(params, enums.CAMPAIGN_EXECUTION_OPTIONS)
-    fields = decode_all(params, ADSET_PARAMS)
+    fields = decode_all(params, ADSET_PARAMS, tz_name=account.timezone_name)
     if not fields.get("name"):
         raise missing("name")
     if len(fields["name"]) > 400:

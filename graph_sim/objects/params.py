@@ -162,11 +162,12 @@ _DATETIME = re.compile(
 )
 
 
-def timestamp(raw: Any, name: str) -> float | None:
+def timestamp(raw: Any, name: str, tz_name: str | None = None) -> float | None:
     """A datetime parameter as Unix seconds; `0` (an ongoing end_time) → None.
 
     Accepts the reference's formats: ISO 8601 with or without `T` and an offset (`-0800`,
-    `-07:00`, `Z`), a zone abbreviation (`PDT`), or a UTC Unix timestamp.
+    `-07:00`, `Z`), a zone abbreviation (`PDT`), or a UTC Unix timestamp. Without an offset the
+    time is read in `tz_name` (the ad account's zone, as Graph does), else UTC.
     """
     value = scalar(raw)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -178,7 +179,14 @@ def timestamp(raw: Any, name: str) -> float | None:
             return None if number == 0 else number
         match = _DATETIME.match(text)
         if match:
-            tz_text = match.group("tz") or "UTC"
+            time_part = match.group("time") or "00:00:00"
+            if time_part.count(":") == 1:
+                time_part += ":00"
+            parsed = datetime.fromisoformat(f"{match.group('date')}T{time_part}")
+            if match.group("tz") is None:
+                zone = _zone(tz_name) if tz_name else None
+                return parsed.replace(tzinfo=zone or UTC).timestamp()
+            tz_text = match.group("tz")
             offset: timedelta | None
             if tz_text.upper() in _TZ_ABBREVIATIONS:
                 offset = timedelta(hours=_TZ_ABBREVIATIONS[tz_text.upper()])
@@ -190,10 +198,6 @@ def timestamp(raw: Any, name: str) -> float | None:
             else:
                 offset = None
             if offset is not None:
-                time_part = match.group("time") or "00:00:00"
-                if time_part.count(":") == 1:
-                    time_part += ":00"
-                parsed = datetime.fromisoformat(f"{match.group('date')}T{time_part}")
                 return parsed.replace(tzinfo=timezone(offset)).timestamp()
     raise invalid_parameter(
         f"Param {name} must be a valid datetime",

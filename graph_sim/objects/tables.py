@@ -164,7 +164,9 @@ CREATIVE_PARAMS: dict[str, Any] = {
 }
 
 
-def decode(name: str, how: Any, raw: Any, image_exists: ImageExists = None) -> Any:
+def decode(
+    name: str, how: Any, raw: Any, image_exists: ImageExists = None, tz_name: str | None = None
+) -> Any:
     if how == "str":
         return p.string({name: raw}, name)
     if how == "int":
@@ -172,7 +174,7 @@ def decode(name: str, how: Any, raw: Any, image_exists: ImageExists = None) -> A
     if how == "bool":
         return p.boolean(raw, name)
     if how == "time":
-        return p.timestamp(raw, name)
+        return p.timestamp(raw, name, tz_name)
     if how == "json":
         return p.decode_json(raw, name)
     if how == "object":
@@ -196,8 +198,13 @@ def decode(name: str, how: Any, raw: Any, image_exists: ImageExists = None) -> A
 
 
 def decode_all(
-    params: Mapping[str, Any], table: dict[str, Any], image_exists: ImageExists = None
+    params: Mapping[str, Any],
+    table: dict[str, Any],
+    image_exists: ImageExists = None,
+    tz_name: str | None = None,
 ) -> dict[str, Any]:
+    """The parameters of `table` present in `params`, decoded; datetimes without an offset
+    are read in `tz_name` (the ad account's time zone)."""
     out: dict[str, Any] = {}
     for name, how in table.items():
         raw = params.get(name)
@@ -205,5 +212,5 @@ def decode_all(
             # An empty value unsets an optional field (ad-reference.txt "Updating").
             out[name] = None
         elif raw is not None:
-            out[name] = decode(name, how, raw, image_exists)
+            out[name] = decode(name, how, raw, image_exists, tz_name)
     return out

@@ -62,7 +62,7 @@ def object_update(
     )
     options = execution_options_of(params, allowed)
     table = {CAMPAIGN: CAMPAIGN_PARAMS, ADSET: ADSET_PARAMS, AD: AD_PARAMS}[obj.node_type]
-    changes = decode_all(params, table)
+    changes = decode_all(params, table, tz_name=account.timezone_name)
     if "status" in params:
         changes["status"] = p.enum(params["status"], enums.CONFIGURED_STATUSES, "status")
     if obj.node_type == AD and "creative" in params:

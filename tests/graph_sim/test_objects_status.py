@@ -430,3 +430,15 @@ def test_archived_campaign_children_list_only_with_the_archived_filter(api, demo
     assert _ids(api.get(f"/{cid}/ads")) == []
     archived = _ids(api.get(f"/{cid}/ads", effective_status='["ARCHIVED"]', fields="name"))
     assert len(archived) == 2
+
+
+@pytest.mark.parametrize("edge", ["campaigns", "adsets", "ads", "adcreatives"])
+def test_filtering_by_exact_name_finds_an_object_on_each_account_edge(api, tree, edge):
+    # core-flows.md §2.6 filtering; the app's duplicate guard looks a create up this way
+    index = {"campaigns": 0, "adsets": 1, "adcreatives": 2, "ads": 3}[edge]
+    obj = tree[index]
+    name = f"Unique {edge} [k1]"
+    api.post(f"/{obj}", name=name)
+    rule = [{"field": "name", "operator": "EQUAL", "value": name}]
+    rows = api.get(f"/{api.act}/{edge}", filtering=rule, fields="id,name").json()["data"]
+    assert rows == [{"id": obj, "name": name}]

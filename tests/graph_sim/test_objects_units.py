@@ -53,6 +53,12 @@ def test_datetimes_in_the_reference_formats(raw, expected):
     assert p.timestamp(raw, "end_time") == expected
 
 
+def test_datetime_without_offset_is_read_in_the_account_zone():
+    # DECISIONS.md "Parameter encodings": Graph reads a bare datetime in the account's zone
+    assert p.timestamp("2026-06-01 09:00:00", "start_time", "Asia/Tokyo") == 1780272000.0
+    assert p.timestamp("2026-06-01T00:00", "start_time") == 1780272000.0
+
+
 def test_bad_datetime_is_100_blaming_the_field():
     with pytest.raises(GraphError) as err:
         p.timestamp("next tuesday", "end_time")
