@@ -61,6 +61,14 @@ class SimConfig:
     clock_start: float | None = None
 
 
+class GraphRequest(Request):
+    """Werkzeug's request without its small-form safety limits: Graph takes base64 images in
+    form fields and batches of 50 operations with attached files."""
+
+    max_form_memory_size = None
+    max_form_parts = None
+
+
 class Simulator:
     """A local Graph API. `sim.wsgi_app` serves it; `sim.reset()` rebuilds the seeded world."""
 
@@ -139,7 +147,7 @@ class Simulator:
 
     # the pipeline ---------------------------------------------------------------------------
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
+        request = GraphRequest(environ)
         params: dict[str, str] = dict(request.args.items())
         files: dict[str, FileStorage] = {}
         raw = b""

@@ -62,3 +62,14 @@ def test_a_crashing_handler_answers_code_1_and_the_server_keeps_serving(http, si
     r = http.get("/coretest_crash", params={"access_token": token})
     assert r.status_code == 500 and r.json()["error"]["code"] == 1
     assert http.get("/me", params={"access_token": token}).status_code == 200
+
+
+def test_large_multipart_fields_are_accepted(http, token, demo):
+    # Graph takes base64 image `bytes` in form fields next to file parts; no 413 at 500 kB.
+    act = demo["active_ad_account_id"]
+    r = http.post(
+        f"/{act}",
+        data={"access_token": token, "name": "x" * 1_200_000},
+        files={"extra": ("a.bin", b"1" * 1_000_000)},
+    )
+    assert r.json() == {"success": True}
