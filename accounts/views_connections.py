@@ -20,6 +20,7 @@ from agency.membership import switch_agency
 from agency.models import Client
 from agency.roles import Capability
 from agency.web import AgencyViewMixin
+from campaigns import selectors as campaign_selectors
 from campaigns import services as campaign_services
 from campaigns.models import AdAccount
 
@@ -109,8 +110,13 @@ class ConnectionDetailView(AgencyViewMixin, TemplateView):
                                              connection_id=self.kwargs["connection_id"])
         context["connection"] = connection
         context["missing"] = selectors.missing_scopes(connection)
-        context["ad_accounts"] = AdAccount.objects.filter(connection=connection).select_related(
-            "client")
+        ad_accounts = list(
+            AdAccount.objects.filter(connection=connection).select_related("client")
+        )
+        for ad_account in ad_accounts:
+            ad_account.call_budget = campaign_selectors.ad_account_call_budget(
+                ad_account=ad_account)
+        context["ad_accounts"] = ad_accounts
         return context
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 import pytest
 
@@ -56,7 +57,13 @@ def graph(_graph_server, settings):
     )
     settings.GRAPH_API_BASE_URL = _graph_server.base_url
     settings.META_OAUTH_DIALOG_BASE_URL = _graph_server.base_url
-    return _graph_server
+    # A fresh throttle store per test (Redis in CI): usage and blocks never leak between tests.
+    from agency.graph.factory import usage_store
+
+    settings.GRAPH_THROTTLE_PREFIX = f"adwright:test:{uuid.uuid4().hex}:"
+    usage_store.cache_clear()
+    yield _graph_server
+    usage_store.cache_clear()
 
 
 @pytest.fixture

@@ -358,3 +358,22 @@ def test_no_token_code_or_secret_reaches_the_logs(owner_client, graph, caplog, s
     for secret in secrets:
         assert secret not in logged  # ...without what they carried
     assert "access_token=" not in logged and "client_secret=" not in logged
+
+
+def test_connection_page_shows_each_ad_accounts_call_budget(owner_client, graph, client_a):
+    _connect(owner_client, graph)
+    connection = MetaConnection.objects.unscoped().get()
+    url = reverse("accounts:connection-import", args=[connection.pk])
+    account = owner_client.get(url).context["rows"][0]["account"]
+    owner_client.post(url, {"account": [account.account_id],
+                            f"client_{account.account_id}": client_a.pk})
+    # Calls on the account make Meta report usage; the page shows the latest figure.
+    from accounts.services.graph import graph_for_connection
+
+    with graph_for_connection(connection=connection, purpose="test") as client:
+        for _ in range(3):
+            client.get(f"act_{account.account_id}", fields="name", account_id=account.account_id)
+    page = owner_client.get(reverse("accounts:connection-detail", args=[connection.pk]))
+    budget = page.context["ad_accounts"][0].call_budget
+    assert budget.ad_account is not None or budget.business_use_cases
+    assert "no calls yet" not in page.content.decode()
