@@ -1,5 +1,7 @@
 """`python -m graph_sim` starts a server on the given port and answers Graph calls."""
 
+import hashlib
+import hmac
 import json
 import socket
 import subprocess
@@ -18,10 +20,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_cli_serves_the_seeded_world_on_the_given_port():
+def test_cli_serves_the_seeded_world_with_the_given_app_and_proof_setting():
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "graph_sim", "--port", str(port), "--seed", "0", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "graph_sim",
+            "--port",
+            str(port),
+            "--seed",
+            "0",
+            "--quiet",
+            "--app-id",
+            "1234",
+            "--app-secret",
+            "s3cret",
+            "--require-appsecret-proof",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -48,6 +64,14 @@ def test_cli_serves_the_seeded_world_on_the_given_port():
             except httpx.ConnectError:
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.05)  # waiting for a subprocess to bind, not simulated time
+        # --require-appsecret-proof: the bare call fails with 100 (DECISIONS.md).
+        assert r.status_code == 400 and r.json()["error"]["code"] == 100
+        assert summary["app_id"] == "1234" and summary["app_secret"] == "s3cret"
+        proof = hmac.new(b"s3cret", summary["demo_token"].encode(), hashlib.sha256).hexdigest()
+        r = httpx.get(
+            f"http://127.0.0.1:{port}/v25.0/me",
+            params={"access_token": summary["demo_token"], "appsecret_proof": proof},
+        )
         assert r.status_code == 200 and r.json()["name"] == "Dana Demo"
     finally:
         proc.terminate()

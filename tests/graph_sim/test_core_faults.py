@@ -113,3 +113,12 @@ def test_calls_log_records_faults_and_redacts_secrets(http, sim, token):
     (call,) = sim.calls
     assert call.params == {"access_token": "REDACTED", "appsecret_proof": "REDACTED"}
     assert (call.status, call.error_code, call.fault_id) == (500, 2, 1)
+
+
+def test_faults_match_on_a_route_kind_or_buc_type(http, sim, token, demo):
+    sim.faults.add("error", code=613, kind="oauth_access_token", times=1)
+    sim.faults.add("throttle", code=80004, kind="ads_management", times=1)
+    r = http.get("/oauth/access_token", params={"client_id": demo["app_id"]})
+    assert r.json()["error"]["code"] == 613
+    r = http.get(f"/{demo['active_ad_account_id']}", params={"access_token": token})
+    assert r.json()["error"]["code"] == 80004

@@ -165,3 +165,10 @@ def test_one_account_can_have_its_own_tier(http, sim, token, demo):
     other = demo["ad_account_by_currency"]["EUR"]
     r = http.get(f"/{other}", params={"access_token": token})
     assert _usage(r, "x-ad-account-usage")["ads_api_access_tier"] == "standard_access"
+
+
+def test_usage_headers_can_wait_until_enough_calls_were_made(http, sim, token):
+    # core-flows.md §6.1: headers appear "once enough calls have been made" (threshold knob).
+    sim.ratelimit.limits.header_threshold = 2
+    seen = ["x-app-usage" in http.get("/me", params={"access_token": token}).headers for _ in "abc"]
+    assert seen == [False, False, True]
