@@ -50,6 +50,7 @@ def test_missing_name_or_adbatch_is_194(http, token, demo):
 
 
 def test_malformed_adbatch_is_2500(http, token, demo):
+    # core-flows.md §8 item 30: malformed JSON → 2500.
     response = _post(http, token, demo["active_ad_account_id"], name="n", adbatch="[{'name':")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 2500

@@ -210,6 +210,7 @@ def test_on_complete_posts_once_to_the_notification_uri(http, token, demo, sim, 
 
 
 def test_unreachable_notification_uri_does_not_fail_the_set(http, token, demo, sim, job):
+    # core-flows.md §8 item 29; DECISIONS.md: an unreachable URI never fails the set.
     set_id = _create(
         http,
         token,
@@ -287,6 +288,7 @@ def test_set_fields_expand_the_requests_edge(http, token, demo, sim, job):
 
 
 def test_control_api_advances_sets_and_lists_notifications(http, token, demo, sim, job):
+    # CONTRACT.md §8: a plug-in's test switches live under /__sim__/.
     set_id = _create(http, token, demo, [_spec(demo, "a1")], notification_mode="ON_COMPLETE")
     sim.clock.advance(2 * job)
     advanced = http.post("/__sim__/async/advance").json()

@@ -132,6 +132,7 @@ def test_attached_files_and_images_hash_reference_feed_a_later_operation(http, t
 
 
 def test_omit_response_on_success_false_keeps_the_referenced_answer(http, token, demo):
+    # core-flows.md §3.3 (NOT IN SEEDS: omit_response_on_success; DECISIONS.md).
     account = demo["active_ad_account_id"]
     response = _batch(
         http,
@@ -298,6 +299,7 @@ def test_jsonp_callback_wraps_the_answer(http, token):
 
 
 def test_missing_batch_parameter_is_error_100(http, token):
+    # seeds L13418: the batch parameter carries the operations.
     response = http.post("/", data={"access_token": token})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 100
@@ -331,6 +333,7 @@ def test_sdk_style_batch_on_the_versioned_root_without_trailing_slash(http, toke
 
 
 def test_a_batch_inside_a_batch_is_refused(http, token):
+    # DECISIONS.md "Sync batch": a batch inside a batch → 100.
     inner = json.dumps([{"method": "GET", "relative_url": "me"}])
     outer = [{"method": "POST", "relative_url": "/", "body": f"batch={inner}"}]
     (item,) = _batch(http, outer, token).json()

@@ -42,6 +42,7 @@ def test_multipart_upload_returns_the_documented_images_map(http, token, demo):
 
 
 def test_jpeg_dimensions_come_from_the_file_header(http, token, demo):
+    # reference.md §3.5 return struct: height and width (int32) of the uploaded image.
     response = _upload(http, token, demo["active_ad_account_id"], {"photo.jpg": _jpeg(640, 480)})
     image = response.json()["images"]["photo.jpg"]
     assert (image["width"], image["height"]) == (640, 480)
@@ -73,6 +74,7 @@ def test_bytes_upload_returns_the_same_shape_under_the_key_bytes(http, token, de
 
 
 def test_undecodable_bytes_or_non_image_is_error_100(http, token, demo):
+    # creatives-and-media.md §6.2 item 2: undecodable or non-image payload → 100.
     account = demo["active_ad_account_id"]
     bad_base64 = http.post(
         f"/{account}/adimages", data={"access_token": token, "bytes": "not base64!!"}
@@ -179,6 +181,7 @@ def test_copy_from_copies_an_image_between_accessible_accounts(http, token, demo
 
 
 def test_copy_from_unknown_hash_is_100_and_foreign_account_is_200(http, token, demo):
+    # creatives-and-media.md §6.2 item 4: else 100/200.
     dest = demo["active_ad_account_id"]
     own = demo["ad_account_by_currency"]["EUR"].removeprefix("act_")
     foreign = demo["foreign_ad_account_id"].removeprefix("act_")
@@ -206,6 +209,7 @@ def test_upload_needs_ads_management(http, mint, demo):
 
 
 def test_image_url_serves_the_uploaded_bytes(http, token, demo):
+    # reference.md §3.5 `url`; DECISIONS.md: the simulator serves the media it links to.
     png = build_png(12, 8)
     image = _upload(http, token, demo["active_ad_account_id"], {"u.png": png}).json()["images"][
         "u.png"

@@ -83,6 +83,7 @@ def test_interrupted_upload_resumes_from_bytes_transfered(http, token, demo):
 
 
 def test_offset_past_the_received_bytes_is_refused(http, token, demo):
+    # §1.3: "The file bytes sent ... should start with the byte at 'offset'".
     started = _start(http, token, demo["active_ad_account_id"])
     response = _upload(http, token, started["upload_url"], b"x" * 10, 500, 1000)
     assert response.status_code == 400

@@ -75,6 +75,7 @@ def test_start_returns_numeric_string_offsets_and_a_server_chosen_window(
 
 
 def test_start_without_file_size_is_error_100(http, token, demo):
+    # creatives-and-media.md §6.2 item 7: missing file_size → 100.
     response = _post(http, token, demo["active_ad_account_id"], upload_phase="start")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 100
@@ -127,6 +128,7 @@ def test_wrong_start_offset_tells_the_expected_window_and_the_upload_resumes(
 
 
 def test_chunk_of_the_wrong_length_is_refused_with_1363037(http, token, demo, small_chunks):
+    # creatives-and-media.md §6.2 item 9: wrong chunk length → 1363037 with the window.
     account = demo["active_ad_account_id"]
     data = build_mp4(padding=2 * CHUNK)
     session = _start(http, token, account, len(data)).json()["upload_session_id"]
@@ -404,6 +406,7 @@ def test_video_fields_expand_the_thumbnails_edge(http, token, demo):
 
 
 def test_control_api_changes_media_settings(http, sim):
+    # CONTRACT.md §8: a plug-in's test switches live under /__sim__/.
     settings = http.post("/__sim__/media/settings", data={"chunk_size": "2048"}).json()
     assert settings["chunk_size"] == 2048
     assert media_settings(sim).chunk_size == 2048
