@@ -20,7 +20,12 @@ EFFECTS = (
     "http_500",  # a bare HTTP 500 that is not Graph JSON (a proxy or load balancer failure)
     "delay",  # a slow response: sleep `delay` real seconds, then answer normally
     "drop",  # close the connection without an answer
+    # Paging quirks (core-flows.md §5.1: "A page may be empty and still have `next`, and may
+    # hold fewer than `limit` items"), applied by `paginate` to the matching edge calls.
+    "short_page",  # fewer items than `limit`, `next` still continues correctly
+    "empty_page",  # no items, `next` points at the same position
 )
+PAGING_EFFECTS = ("short_page", "empty_page")
 
 # core-flows.md §6.4 and reference.md §8.2: throttling codes and their messages.
 THROTTLE_MESSAGES: dict[int, str] = {
@@ -201,10 +206,15 @@ class Faults:
         with self._lock:
             self.plans = [f for f in self.plans if f.id != fault_id]
 
-    def pick(self, method: str, path: str, kinds: list[str], *, after_apply: bool) -> Fault | None:
-        """The first plan that fires for this call at this stage (before or after the handler)."""
+    def pick(
+        self, method: str, path: str, kinds: list[str], *, after_apply: bool, paging: bool = False
+    ) -> Fault | None:
+        """The first plan that fires for this call at this stage: before or after the handler,
+        or (`paging=True`) inside `paginate` for the paging quirks."""
         with self._lock:
             for fault in self.plans:
+                if (fault.effect in PAGING_EFFECTS) != paging:
+                    continue
                 if fault.after_apply != after_apply or not fault.matches(method, path, kinds):
                     continue
                 if fault.times is not None and fault.fired >= fault.times:

@@ -69,11 +69,20 @@ def paginate(
         start = max(0, end - limit)
     else:
         start, end = 0, min(total, limit)
+    quirk = req.sim.faults.pick(req.method, req.path, [], after_apply=False, paging=True)
+    if quirk is not None and limit > 0:
+        if quirk.effect == "empty_page":
+            end = start
+        elif end - start > 1:
+            end = start + (end - start) // 2
     page = list(items[start:end])
     data = [render(item) for item in page] if render else page
     body: dict[str, Any] = {"data": data}
     if limit == 0:
         pass  # `limit=0&summary=total_count`: just the count, no paging
+    elif not page and start < total:
+        # An injected empty page: nothing here, but `next` goes on from the same position.
+        body["paging"] = {"next": _page_url(req, after=encode_cursor(start - 1), limit=limit)}
     elif page:
         paging: dict[str, Any] = {
             "cursors": {"before": encode_cursor(start), "after": encode_cursor(end - 1)}

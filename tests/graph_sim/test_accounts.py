@@ -206,3 +206,19 @@ def test_page_tokens_from_me_accounts_act_as_the_page(http, token, demo):
     # A page token has no ads permissions.
     r = http.get(f"/{demo['active_ad_account_id']}", params={"access_token": page_token})
     assert r.json()["error"]["code"] == 200
+
+
+def test_injected_short_and_empty_pages_still_lead_to_every_item(http, sim, token, demo):
+    # core-flows.md §5.1: "A page may be empty and still have `next`, and may hold fewer than
+    # `limit` items. Stop only when `next` is absent." (§8 item 48: injectable).
+    sim.faults.add("empty_page", path="/me/adaccounts", times=1)
+    sim.faults.add("short_page", path="/me/adaccounts", times=1)
+    first = http.get("/me/adaccounts", params={"access_token": token, "limit": 2}).json()
+    assert first["data"] == [] and "next" in first["paging"]
+    second = httpx.get(first["paging"]["next"]).json()
+    assert len(second["data"]) == 1 and "next" in second["paging"]
+    seen, page = [a["id"] for a in second["data"]], second
+    while "next" in page["paging"]:
+        page = httpx.get(page["paging"]["next"]).json()
+        seen += [a["id"] for a in page["data"]]
+    assert seen == demo["ad_account_ids"]
