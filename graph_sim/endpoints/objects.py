@@ -38,6 +38,7 @@ from graph_sim.objects.model import (
 )
 from graph_sim.objects.seed import seed_objects
 from graph_sim.objects.status import effective_status, own_phase
+from graph_sim.objects.tables import AssetChecks
 from graph_sim.objects.validation import json_object
 from graph_sim.ratelimit import register_active_ads_counter
 from graph_sim.state import AdAccount, World, get_attr
@@ -59,15 +60,35 @@ def _image_url_for(req: SimRequest):
     return resolve
 
 
-def _image_exists(req: SimRequest, account_id: str):
-    """Checks an image_hash against the account's image library (the media module's
-    `adimage` objects, id `<account_id>:<hash>`)."""
+def _assets(req: SimRequest, account_id: str) -> AssetChecks:
+    """What a creative of this account may use: images of the account's library (the media
+    module's `adimage` objects, id `<account_id>:<hash>`), and Pages the caller may advertise
+    for: Pages the user admins, or Pages of the business that owns the ad account or that the
+    (system) user belongs to."""
+    world = req.world
 
-    def exists(image_hash: str) -> bool:
-        image = req.world.get(f"{account_id}:{image_hash}", "adimage")
+    def image_exists(image_hash: str) -> bool:
+        image = world.get(f"{account_id}:{image_hash}", "adimage")
         return image is not None and get_attr(image, "status", "ACTIVE") == "ACTIVE"
 
-    return exists
+    def page_allowed(page_id: str) -> bool:
+        if page_id not in world.pages:
+            return False
+        user_id = req.user_id
+        if user_id and page_id in world.user_pages.get(user_id, []):
+            return True
+        account = world.ad_account(account_id)
+        businesses = set(world.user_businesses.get(user_id or "", []))
+        user = world.users.get(user_id or "")
+        if user is not None and user.business_id:
+            businesses.add(user.business_id)
+        if account is not None and account.business_id:
+            businesses.add(account.business_id)
+        return any(
+            page_id in world.businesses[b].owned_pages for b in businesses if b in world.businesses
+        )
+
+    return AssetChecks(image_exists=image_exists, page_allowed=page_allowed)
 
 
 def _context(req: SimRequest) -> dict[str, Any]:
@@ -132,7 +153,7 @@ def account_ads(req: SimRequest, account: AdAccount) -> dict[str, Any]:
             account=account,
             params=req.params,
             now=req.now(),
-            image_exists=_image_exists(req, account.account_id),
+            assets=_assets(req, account.account_id),
         )
     return _list(req, AD, account_id=account.account_id)
 
@@ -145,7 +166,7 @@ def account_adcreatives(req: SimRequest, account: AdAccount) -> dict[str, Any]:
             account=account,
             params=req.params,
             now=req.now(),
-            image_exists=_image_exists(req, account.account_id),
+            assets=_assets(req, account.account_id),
         )
     return _list(req, CREATIVE, account_id=account.account_id)
 
@@ -200,7 +221,7 @@ def _update(req: SimRequest, obj: AdObject) -> dict[str, Any]:
         account=_account_of(req, obj),
         params=req.params,
         now=req.now(),
-        image_exists=_image_exists(req, obj.account_id),
+        assets=_assets(req, obj.account_id),
     )
 
 
@@ -253,7 +274,7 @@ def ad_copies(req: SimRequest, ad: AdObject) -> dict[str, Any]:
         account=_account_of(req, ad),
         params=req.params,
         now=req.now(),
-        image_exists=_image_exists(req, ad.account_id),
+        assets=_assets(req, ad.account_id),
     )
 
 
@@ -294,7 +315,7 @@ def account_generatepreviews(req: SimRequest, account: AdAccount) -> dict[str, A
         if creative is None or creative.account_id != account.account_id:
             raise not_found(CREATIVE, spec["creative_id"], "creative")
         return _preview_of_creative(req, creative, ad_format)
-    fields = service.creative_fields(spec, image_exists=_image_exists(req, account.account_id))
+    fields = service.creative_fields(spec, assets=_assets(req, account.account_id))
     previews.check_combination(fields, ad_format, has_post=bool(req.params.get("post")))
     return previews.preview_response(
         req.world,

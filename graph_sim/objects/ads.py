@@ -30,7 +30,7 @@ from graph_sim.objects.model import (
     objects_of,
     objects_state,
 )
-from graph_sim.objects.tables import AD_PARAMS, CREATIVE_PARAMS, ImageExists, decode_all
+from graph_sim.objects.tables import AD_PARAMS, CREATIVE_PARAMS, AssetChecks, decode_all
 
 if TYPE_CHECKING:
     from graph_sim.state import AdAccount, World
@@ -44,11 +44,11 @@ def creative_create(
     account: AdAccount,
     params: Mapping[str, Any],
     now: float,
-    image_exists: ImageExists = None,
+    assets: AssetChecks | None = None,
 ) -> dict[str, Any]:
     """POST /act_<id>/adcreatives (core-flows.md §2.3, creatives-and-media.md §2)."""
     options = execution_options_of(params, enums.CREATIVE_EXECUTION_OPTIONS)
-    fields = creative_fields(params, image_exists=image_exists)
+    fields = creative_fields(params, assets=assets)
     story_id = fields.get("object_story_id")
     if story_id:
         # reference.md §3.4: an object_story_id already in use returns the existing creative.
@@ -61,9 +61,9 @@ def creative_create(
 
 
 def creative_fields(
-    params: Mapping[str, Any], *, image_exists: ImageExists = None
+    params: Mapping[str, Any], *, assets: AssetChecks | None = None
 ) -> dict[str, Any]:
-    fields = decode_all(params, CREATIVE_PARAMS, image_exists)
+    fields = decode_all(params, CREATIVE_PARAMS, assets)
     content_keys = (
         "object_story_spec",
         "object_story_id",
@@ -78,8 +78,9 @@ def creative_fields(
         raise missing("object_story_spec")
     if (
         fields.get("image_hash")
-        and image_exists is not None
-        and not image_exists(fields["image_hash"])
+        and assets is not None
+        and assets.image_exists is not None
+        and not assets.image_exists(fields["image_hash"])
     ):
         raise v.blamed(
             f"Image with hash {fields['image_hash']} could not be found in this ad account",
@@ -88,6 +89,8 @@ def creative_fields(
         )
     if "call_to_action" in fields:
         v.call_to_action(fields["call_to_action"], ["call_to_action"])
+    if fields.get("object_story_id"):
+        v.check_page(fields["object_story_id"].split("_", 1)[0], assets, ["object_story_id"])
     return fields
 
 
@@ -117,7 +120,7 @@ def ad_create(
     account: AdAccount,
     params: Mapping[str, Any],
     now: float,
-    image_exists: ImageExists = None,
+    assets: AssetChecks | None = None,
 ) -> dict[str, Any]:
     """POST /act_<id>/ads (core-flows.md §2.4, ad-reference.txt)."""
     options = execution_options_of(params, enums.AD_EXECUTION_OPTIONS)
@@ -146,7 +149,7 @@ def ad_create(
         adset = None
     else:
         raise missing("adset_id", code=194)
-    creative, inline = resolve_creative(world, account, params["creative"], image_exists)
+    creative, inline = resolve_creative(world, account, params["creative"], assets)
     config = objects_state(world).config
     account_ads = objects_of(world, AD, account_key(account))
     if adset is not None:
@@ -199,7 +202,7 @@ def check_conversion_domain(fields: dict[str, Any]) -> None:
 
 
 def resolve_creative(
-    world: World, account: AdAccount, raw: Any, image_exists: ImageExists
+    world: World, account: AdAccount, raw: Any, assets: AssetChecks | None
 ) -> tuple[AdObject | None, dict[str, Any] | None]:
     """`creative={"creative_id": <id>}` → the stored creative; an inline spec
     (`{"creative": {...}}` per the reference, or the spec itself per the guides) → its
@@ -219,4 +222,4 @@ def resolve_creative(
     inner = spec.get("creative") if isinstance(spec.get("creative"), dict) else spec
     if not inner:
         raise missing("creative", code=194)
-    return None, creative_fields(inner, image_exists=image_exists)
+    return None, creative_fields(inner, assets=assets)

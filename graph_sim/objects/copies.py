@@ -31,7 +31,7 @@ from graph_sim.objects.model import (
     objects_of,
     objects_state,
 )
-from graph_sim.objects.tables import ImageExists
+from graph_sim.objects.tables import AssetChecks
 
 if TYPE_CHECKING:
     from graph_sim.state import AdAccount, World
@@ -103,7 +103,7 @@ def ad_copy(
     account: AdAccount,
     params: Mapping[str, Any],
     now: float,
-    image_exists: ImageExists = None,
+    assets: AssetChecks | None = None,
 ) -> dict[str, Any]:
     """POST /<ad_id>/copies → {"copied_ad_id"} (ad-reference.txt)."""
     _check_copyable(ad)
@@ -130,7 +130,7 @@ def ad_copy(
         base.pop("effective_object_story_id", None)
         if "object_story_spec" in overrides:
             base.pop("object_story_id", None)
-        new_creative = creative_fields({**base, **overrides}, image_exists=image_exists)
+        new_creative = creative_fields({**base, **overrides}, assets=assets)
     copy = _clone(
         world,
         ad,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_sim.objects import enums
@@ -12,8 +13,16 @@ from graph_sim.objects import validation as v
 if TYPE_CHECKING:
     pass
 
-# Checks an image_hash against the ad account's image library (None: accept any hash).
-ImageExists = Callable[[str], bool] | None
+
+@dataclass(frozen=True)
+class AssetChecks:
+    """What a creative in this account may use, as the HTTP layer knows it: `image_exists(hash)`
+    asks the account's image library, `page_allowed(page_id)` whether the caller may advertise
+    for the Page. A missing check accepts anything."""
+
+    image_exists: Callable[[str], bool] | None = None
+    page_allowed: Callable[[str], bool] | None = None
+
 
 # The value Graph documents for "remove the spend cap" (reference.md §3.1).
 NO_SPEND_CAP = 922337203685478
@@ -165,7 +174,7 @@ CREATIVE_PARAMS: dict[str, Any] = {
 
 
 def decode(
-    name: str, how: Any, raw: Any, image_exists: ImageExists = None, tz_name: str | None = None
+    name: str, how: Any, raw: Any, assets: AssetChecks | None = None, tz_name: str | None = None
 ) -> Any:
     if how == "str":
         return p.string({name: raw}, name)
@@ -184,7 +193,7 @@ def decode(
     if how == "targeting":
         return v.targeting(raw)
     if how == "object_story_spec":
-        return v.object_story_spec(raw, image_exists=image_exists)
+        return v.object_story_spec(raw, assets=assets)
     if how == "object_story_id":
         return v.object_story_id(raw)
     if how == "degrees_of_freedom_spec":
@@ -200,7 +209,7 @@ def decode(
 def decode_all(
     params: Mapping[str, Any],
     table: dict[str, Any],
-    image_exists: ImageExists = None,
+    assets: AssetChecks | None = None,
     tz_name: str | None = None,
 ) -> dict[str, Any]:
     """The parameters of `table` present in `params`, decoded; datetimes without an offset
@@ -212,5 +221,5 @@ def decode_all(
             # An empty value unsets an optional field (ad-reference.txt "Updating").
             out[name] = None
         elif raw is not None:
-            out[name] = decode(name, how, raw, image_exists, tz_name)
+            out[name] = decode(name, how, raw, assets, tz_name)
     return out

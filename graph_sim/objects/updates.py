@@ -28,7 +28,7 @@ from graph_sim.objects.tables import (
     AD_PARAMS,
     ADSET_PARAMS,
     CAMPAIGN_PARAMS,
-    ImageExists,
+    AssetChecks,
     decode_all,
 )
 
@@ -49,7 +49,7 @@ def object_update(
     account: AdAccount,
     params: Mapping[str, Any],
     now: float,
-    image_exists: ImageExists = None,
+    assets: AssetChecks | None = None,
 ) -> dict[str, Any]:
     """POST /<id>: partial update → {"success": true} (reference.md §7.2 for the rules)."""
     params = dict(params)
@@ -95,9 +95,7 @@ def object_update(
     elif obj.node_type == AD:
         check_conversion_domain(changes)
         if "creative" in changes:
-            new_creative, inline = resolve_creative(
-                world, account, changes.pop("creative"), image_exists
-            )
+            new_creative, inline = resolve_creative(world, account, changes.pop("creative"), assets)
             if new_creative is None:
                 new_creative = inline  # stored below, after every check passed
     _check_status_change(world, obj, changes.get("status"))

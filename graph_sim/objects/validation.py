@@ -218,10 +218,11 @@ def call_to_action(cta: Any, field: list[str]) -> None:
         url(link, [*field, "value", "link"])
 
 
-def object_story_spec(raw: Any, *, image_exists=None) -> dict[str, Any]:
+def object_story_spec(raw: Any, *, assets: Any = None) -> dict[str, Any]:
     """creatives-and-media.md §2.0-2.3 and behaviours 20-21: page_id, exactly one content
     object, link_data.link, carousel cards 2-10 each with link and image, CTA enum."""
     spec = json_object(raw, "object_story_spec")
+    image_exists = getattr(assets, "image_exists", None)
     if not spec.get("page_id"):
         raise blamed(
             "object_story_spec must include page_id",
@@ -272,7 +273,20 @@ def object_story_spec(raw: Any, *, image_exists=None) -> dict[str, Any]:
         raise blamed("text_data must include message", [*where, "message"])
     if "call_to_action" in content:
         call_to_action(content["call_to_action"], [*where, "call_to_action"])
+    check_page(str(spec["page_id"]), assets, ["object_story_spec", "page_id"])
     return spec
+
+
+def check_page(page_id: str, assets: Any, field: list[str]) -> None:
+    """creatives-and-media.md §6.2 item 20: a Page the token cannot advertise for → 100."""
+    page_allowed = getattr(assets, "page_allowed", None)
+    if page_allowed is not None and not page_allowed(page_id):
+        raise blamed(
+            f"Page {page_id} does not exist or you can't advertise for it",
+            field,
+            title="Page Not Available",
+            user_msg="Choose a Page you manage, or ask its admin to give your business access.",
+        )
 
 
 def _image_ref(content: dict[str, Any], where: list[str], image_exists, *, required: bool):

@@ -974,3 +974,19 @@ def test_multi_id_read_returns_each_object(api, demo):
     )
     assert r.status_code == 200, r.text
     assert set(r.json()) == set(ids) and all("name" in v for v in r.json().values())
+
+
+def test_creative_page_must_be_one_the_user_can_advertise_for(api, demo):
+    # creatives-and-media.md §6.2 item 20: "a Page the token cannot advertise for → 100"
+    spec = {"page_id": "123456789", "link_data": {"link": "https://a.example"}}
+    e = error(api.post(f"/{api.act}/adcreatives", name="x", object_story_spec=spec))
+    assert e["code"] == 100
+    assert e["error_data"]["blame_field_specs"] == [["object_story_spec", "page_id"]]
+    e = error(api.post(f"/{api.act}/adcreatives", name="x", object_story_id="123456789_1"))
+    assert e["error_data"]["blame_field_specs"] == [["object_story_id"]]
+
+
+def test_system_user_can_use_the_client_accounts_page(http, mint, demo):
+    # the client business owns both the JPY account and the Sakura Tea page
+    system = Api(http, mint(system_user=True), demo["ad_account_by_currency"]["JPY"])
+    assert system.creative(demo["page_ids"][2])

@@ -10,6 +10,7 @@ import pytest
 from graph_sim.errors import GraphError
 from graph_sim.objects import params as p
 from graph_sim.objects import validation as v
+from graph_sim.objects.tables import AssetChecks
 from tests.graph_sim.test_objects_create import Api, error
 
 
@@ -108,9 +109,12 @@ def test_targeting_accepts_the_reference_example():
 
 def test_object_story_spec_checks_image_hashes_with_the_given_lookup():
     spec = {"page_id": "1", "link_data": {"link": "https://a.example", "image_hash": "abc"}}
-    assert v.object_story_spec(json.dumps(spec), image_exists=lambda h: h == "abc")
+    assert v.object_story_spec(json.dumps(spec), assets=AssetChecks(lambda h: h == "abc"))
     with pytest.raises(GraphError):
-        v.object_story_spec(json.dumps(spec), image_exists=lambda h: False)
+        v.object_story_spec(json.dumps(spec), assets=AssetChecks(image_exists=lambda h: False))
+    with pytest.raises(GraphError) as err:
+        v.object_story_spec(json.dumps(spec), assets=AssetChecks(page_allowed=lambda p: False))
+    assert err.value.error_data["blame_field_specs"] == [["object_story_spec", "page_id"]]
 
 
 # --- inside the pipeline -------------------------------------------------------------------
