@@ -65,26 +65,26 @@ class MetaConnectionAdmin(admin.ModelAdmin):
             audit_record(agency=connection.agency_id, actor=request.user, verb=f"admin.{verb}",
                          target=connection)
 
+    def _each(self, request, queryset, verb, service, done):
+        self._audit(request, queryset, verb)
+        for connection in queryset:
+            service(connection=connection, actor=request.user)
+        self.message_user(request, f"{done} {queryset.count()} connection(s).")
+
     @admin.action(description="Re-check now with Meta (debug_token)")
     def recheck_now(self, request, queryset):
-        self._audit(request, queryset, "connection.recheck")
-        for connection in queryset:
-            connection_services.connection_check(connection=connection, actor=request.user)
-        self.message_user(request, f"Re-checked {queryset.count()} connection(s).")
+        self._each(request, queryset, "connection.recheck",
+                   connection_services.connection_check, "Re-checked")
 
     @admin.action(description="Revoke at Meta (DELETE /me/permissions)")
     def revoke(self, request, queryset):
-        self._audit(request, queryset, "connection.revoke")
-        for connection in queryset:
-            connection_services.connection_revoke(connection=connection, actor=request.user)
-        self.message_user(request, f"Revoked {queryset.count()} connection(s).")
+        self._each(request, queryset, "connection.revoke",
+                   connection_services.connection_revoke, "Revoked")
 
     @admin.action(description="Disable (keep, but use for nothing)")
     def disable(self, request, queryset):
-        self._audit(request, queryset, "connection.disable")
-        for connection in queryset:
-            connection_services.connection_disable(connection=connection, actor=request.user)
-        self.message_user(request, f"Disabled {queryset.count()} connection(s).")
+        self._each(request, queryset, "connection.disable",
+                   connection_services.connection_disable, "Disabled")
 
     @admin.action(description="Re-encrypt under the newest key")
     def rotate_encryption(self, request, queryset):
