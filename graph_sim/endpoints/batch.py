@@ -350,6 +350,31 @@ def batch_timeout_fires(sim: Any) -> bool:
 # The endpoint
 
 
+_ADSETS_EDGE = re.compile(r"^/(?:v\d+\.\d+/)?act_\d+/adsets/?$")
+
+
+def _refuse_sibling_adsets(ops: list[Operation]) -> None:
+    """seeds L13411: "Batch requests cannot include multiple Adsets under the same Campaign."
+    The first ad set creation for a campaign runs; later ones in the same batch fail alone
+    (the campaign is compared as written, so one `{result=...}` reference counts once)."""
+    seen: set[str] = set()
+    for op in ops:
+        if op.error is not None or op.method != "POST":
+            continue
+        path, query = _split_relative_url(op.relative_url)
+        if not _ADSETS_EDGE.match(path):
+            continue
+        campaign = (dict(query) | dict(decode_body(op.body))).get("campaign_id")
+        if not campaign:
+            continue
+        if campaign in seen:
+            op.error = invalid_parameter(
+                "Batch requests cannot include multiple ad sets under the same campaign "
+                f"({campaign}); send them in separate batches"
+            )
+        seen.add(campaign)
+
+
 def run_sync_batch(req: SimRequest, raw_batch: Any) -> list[dict[str, Any] | None]:
     """Run every operation; the answer lists them in input order (seeds L13403)."""
     if req.batch_depth > 0:
@@ -357,6 +382,7 @@ def run_sync_batch(req: SimRequest, raw_batch: Any) -> list[dict[str, Any] | Non
     ops = parse_operations(
         raw_batch, param="batch", limit=MAX_SYNC_OPERATIONS, default_method="GET"
     )
+    _refuse_sibling_adsets(ops)
     include_headers = req.bool_param("include_headers", True)
     referenced = {name for op in ops for name in op.references}
     results: dict[str, OpResult | None] = {}

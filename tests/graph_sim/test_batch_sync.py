@@ -371,3 +371,34 @@ def test_a_throttled_operation_fails_alone(http, token, demo, sim):
     throttled, fine = response.json()
     assert json.loads(throttled["body"])["error"]["code"] == 80004
     assert fine["code"] == 200
+
+
+def test_two_ad_sets_under_one_campaign_in_one_batch_fail_the_second(http, token, demo):
+    # seeds L13411: "Batch requests cannot include multiple Adsets under the same Campaign."
+    account = demo["active_ad_account_id"]
+    adset = (
+        "name={name}&campaign_id={campaign}&daily_budget=5000&billing_event=IMPRESSIONS"
+        "&optimization_goal=LINK_CLICKS&bid_amount=200&status=PAUSED"
+        '&targeting={{"geo_locations":{{"countries":["US"]}}}}'
+    )
+    campaign = demo["paused_campaign_id"]
+    response = _batch(
+        http,
+        [
+            {
+                "method": "POST",
+                "relative_url": f"{account}/adsets",
+                "body": adset.format(name="first", campaign=campaign),
+            },
+            {
+                "method": "POST",
+                "relative_url": f"{account}/adsets",
+                "body": adset.format(name="second", campaign=campaign),
+            },
+        ],
+        token,
+    )
+    first, second = response.json()
+    assert first["code"] == 200, first["body"]
+    assert second["code"] == 400
+    assert json.loads(second["body"])["error"]["code"] == 100
