@@ -88,7 +88,17 @@ def _assets(req: SimRequest, account_id: str) -> AssetChecks:
             page_id in world.businesses[b].owned_pages for b in businesses if b in world.businesses
         )
 
-    return AssetChecks(image_exists=image_exists, page_allowed=page_allowed)
+    def video_exists(video_id: str) -> bool:
+        video = world.get(video_id, "video")
+        return (
+            video is not None
+            and str(get_attr(video, "account_id", "")).removeprefix("act_") == account_id
+            and not get_attr(video, "deleted", False)
+        )
+
+    return AssetChecks(
+        image_exists=image_exists, page_allowed=page_allowed, video_exists=video_exists
+    )
 
 
 def _context(req: SimRequest) -> dict[str, Any]:

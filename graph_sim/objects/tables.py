@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 class AssetChecks:
     """What a creative in this account may use, as the HTTP layer knows it: `image_exists(hash)`
     asks the account's image library, `page_allowed(page_id)` whether the caller may advertise
-    for the Page. A missing check accepts anything."""
+    for the Page, `video_exists(video_id)` whether the video belongs to the account. A missing
+    check accepts anything."""
 
     image_exists: Callable[[str], bool] | None = None
     page_allowed: Callable[[str], bool] | None = None
+    video_exists: Callable[[str], bool] | None = None
 
 
 # The value Graph documents for "remove the spend cap" (reference.md §3.1).

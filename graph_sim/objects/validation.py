@@ -259,11 +259,14 @@ def object_story_spec(raw: Any, *, assets: Any = None) -> dict[str, Any]:
                     raise blamed("Each child attachment must be an object", card_where)
                 url(card.get("link"), [*card_where, "link"])
                 _image_ref(card, card_where, image_exists, required=True)
+                if card.get("video_id"):
+                    check_video(str(card["video_id"]), assets, [*card_where, "video_id"])
                 if "call_to_action" in card:
                     call_to_action(card["call_to_action"], [*card_where, "call_to_action"])
     elif kind == "video_data":
         if not content.get("video_id"):
             raise blamed("video_data must include video_id", [*where, "video_id"])
+        check_video(str(content["video_id"]), assets, [*where, "video_id"])
         if content.get("image_url") is not None:
             url(content["image_url"], [*where, "image_url"])
         _image_ref(content, where, image_exists, required=False)
@@ -275,6 +278,19 @@ def object_story_spec(raw: Any, *, assets: Any = None) -> dict[str, Any]:
         call_to_action(content["call_to_action"], [*where, "call_to_action"])
     check_page(str(spec["page_id"]), assets, ["object_story_spec", "page_id"])
     return spec
+
+
+def check_video(video_id: str, assets: Any, field: list[str]) -> None:
+    """creatives-and-media.md §6.2 item 16: a video belongs to one ad account; another
+    account's (or an unknown) video_id → 100."""
+    video_exists = getattr(assets, "video_exists", None)
+    if video_exists is not None and not video_exists(video_id):
+        raise blamed(
+            "video_id must be associated with the ad account",
+            field,
+            title="Video Not Found",
+            user_msg="Upload the video to this ad account first.",
+        )
 
 
 def check_page(page_id: str, assets: Any, field: list[str]) -> None:

@@ -990,3 +990,44 @@ def test_system_user_can_use_the_client_accounts_page(http, mint, demo):
     # the client business owns both the JPY account and the Sakura Tea page
     system = Api(http, mint(system_user=True), demo["ad_account_by_currency"]["JPY"])
     assert system.creative(demo["page_ids"][2])
+
+
+def test_video_creative_needs_a_video_of_the_same_account(api, demo):
+    # creatives-and-media.md §6.2 item 16 and §2.2 ("video_id must belong to the ad account")
+
+    from graph_sim.media_formats import build_mp4
+
+    data = build_mp4(duration_seconds=5, width=640, height=360)
+    other = Api(api.http, api.token, demo["ad_account_by_currency"]["EUR"])
+    r = other.http.post(
+        f"/v25.0/{other.act}/advideos",
+        data={"access_token": api.token},
+        files={"source": ("clip.mp4", data, "video/mp4")},
+    )
+    assert r.status_code == 200, r.text
+    foreign_video = r.json()["id"]
+    r = api.http.post(
+        f"/v25.0/{api.act}/advideos",
+        data={"access_token": api.token},
+        files={"source": ("clip.mp4", data, "video/mp4")},
+    )
+    own_video = r.json()["id"]
+
+    def spec(video_id: str) -> dict:
+        return {
+            "page_id": demo["page_ids"][0],
+            "video_data": {
+                "video_id": video_id,
+                "image_url": "https://a.example/t.jpg",
+                "message": "Watch",
+            },
+        }
+
+    e = error(api.post(f"/{api.act}/adcreatives", name="v", object_story_spec=spec(foreign_video)))
+    assert e["code"] == 100 and "associated with the ad account" in e["message"]
+    crid = api.post(f"/{api.act}/adcreatives", name="v", object_story_spec=spec(own_video))
+    assert crid.status_code == 200, crid.text
+    assert (
+        api.get(f"/{crid.json()['id']}", fields="object_type,video_id").json()["object_type"]
+        == "VIDEO"
+    )
