@@ -68,7 +68,8 @@ class AsyncRequestSet:
     id: str
     account_id: str  # numeric
     name: str
-    kind: str  # "ads" (asyncadrequestsets) or "batch" (async_batch_requests)
+    # "ads" (asyncadrequestsets), "creatives" (asyncadcreatives), "batch" (async_batch_requests)
+    kind: str
     created_time: float
     base_url: str
     version_prefix: str
@@ -153,7 +154,9 @@ def _advance(sim: Any, request_set: AsyncRequestSet) -> None:
 def _execute(sim: Any, request_set: AsyncRequestSet, item: AsyncRequest) -> None:
     """Run the request through the core's routing, as a client's own call would run."""
     if request_set.kind == "ads":
-        op = _ad_operation(request_set, item)
+        op = _ad_operation(request_set, item, "ads")
+    elif request_set.kind == "creatives":
+        op = _ad_operation(request_set, item, "adcreatives")
     else:
         op = item.operation or Operation(item.index, "POST", "")
     results = _named_results(sim, request_set)
@@ -177,8 +180,9 @@ def _execute(sim: Any, request_set: AsyncRequestSet, item: AsyncRequest) -> None
     _record(item, result)
 
 
-def _ad_operation(request_set: AsyncRequestSet, item: AsyncRequest) -> Operation:
-    # An ad spec is the body of POST /act_<id>/ads (core-flows.md §3.1 "input is adgroup_spec").
+def _ad_operation(request_set: AsyncRequestSet, item: AsyncRequest, edge: str) -> Operation:
+    # An ad spec is the body of POST /act_<id>/ads (core-flows.md §3.1 "input is adgroup_spec");
+    # a creative_spec the body of POST /act_<id>/adcreatives.
     body = {
         str(k): v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
         for k, v in item.input.items()
@@ -186,7 +190,7 @@ def _ad_operation(request_set: AsyncRequestSet, item: AsyncRequest) -> Operation
     return Operation(
         index=item.index,
         method="POST",
-        relative_url=f"act_{request_set.account_id}/ads",
+        relative_url=f"act_{request_set.account_id}/{edge}",
         body=body,
     )
 
@@ -479,6 +483,43 @@ def asyncadrequestsets_create(req: SimRequest, account_id: str) -> dict[str, Any
     request_set.processing_order = list(request_set.request_ids)
     req.world.put(request_set)
     return {"id": request_set.id}
+
+
+@route("POST", "/act_<account_id>/asyncadcreatives", kind="asyncadcreatives")
+def asyncadcreatives_create(req: SimRequest, account_id: str) -> dict[str, Any]:
+    """reference.md §3.8: `creative_spec` and `name` required, error 100 → {"id"} of a set
+    holding one request that creates the creative (POST /act_<id>/adcreatives)."""
+    account = req.account(account_id, write=True)
+    advance_async_work(req.sim)
+    name = req.param("name")
+    if not name:
+        raise invalid_parameter("The parameter name is required")
+    if not req.has("creative_spec"):
+        raise invalid_parameter("The parameter creative_spec is required")
+    spec = req.json_param("creative_spec")
+    if not isinstance(spec, dict) or not spec:
+        raise invalid_parameter("Param creative_spec must be an AdCreative object")
+    request_set = _new_set(req, account.account_id, str(name), "creatives")
+    item = AsyncRequest(
+        id=req.world.new_id(),
+        account_id=account.account_id,
+        set_id=request_set.id,
+        index=0,
+        scope_object_id=_scope_id(account.account_id),
+        input=spec,
+    )
+    req.world.put(item)
+    request_set.request_ids.append(item.id)
+    request_set.processing_order = [item.id]
+    req.world.put(request_set)
+    return {"id": request_set.id}
+
+
+@route("GET", "/act_<account_id>/asyncadcreatives", kind="asyncadcreatives")
+def asyncadcreatives_list(req: SimRequest, account_id: str) -> dict[str, Any]:
+    """The reference says reading is not possible, yet lists the edge as
+    Edge<AdAsyncRequestSet> [FLAG]: we list the account's creative sets."""
+    return _list_sets(req, account_id, "creatives")
 
 
 @route("GET", "/act_<account_id>/asyncadrequestsets", kind="asyncadrequestsets")

@@ -295,3 +295,29 @@ def test_control_api_advances_sets_and_lists_notifications(http, token, demo, si
     assert advanced == {"sets": 1, "completed": 1}
     sent = http.get("/__sim__/async/notifications").json()["data"]
     assert [n["set_id"] for n in sent] == [set_id]
+
+
+def test_async_creative_set_creates_the_creative(http, token, demo, sim, job):
+    # reference.md §3.8: POST /act_<id>/asyncadcreatives (creative_spec, name) → {"id"}.
+    account = demo["active_ad_account_id"]
+    spec = {
+        "name": "async creative",
+        "object_story_spec": {
+            "page_id": demo["page_ids"][0],
+            "link_data": {"link": "https://example.com", "message": "hello"},
+        },
+    }
+    response = http.post(
+        f"/{account}/asyncadcreatives",
+        data={"access_token": token, "name": "creatives", "creative_spec": json.dumps(spec)},
+    )
+    set_id = response.json()["id"]
+    sim.clock.advance(2 * job)
+    (row,) = _get(http, token, f"/{set_id}/requests", fields="status,result")["data"]
+    assert row["status"] == "SUCCESS"
+    creative = _get(http, token, f"/{row['result']['id']}", fields="name")
+    assert creative["name"] == "async creative"
+    missing = http.post(
+        f"/{account}/asyncadcreatives", data={"access_token": token, "name": "no spec"}
+    )
+    assert missing.status_code == 400 and missing.json()["error"]["code"] == 100
