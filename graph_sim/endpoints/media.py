@@ -1,5 +1,6 @@
-"""Ad images and ad videos: /adimages uploads and library, /advideos simple and chunked uploads,
-video processing status over simulated time, thumbnails (creatives-and-media.md §1, §6.2)."""
+"""Ad images and the media shared by the upload endpoints: /adimages uploads and library,
+the records of images and videos, the files the simulator serves, the demo library and the
+knobs (creatives-and-media.md §1.1, §6.2). Videos: media_videos.py and media_video_ads.py."""
 
 from __future__ import annotations
 
@@ -17,10 +18,6 @@ from graph_sim.core import (
     SimRequest,
     SimResponse,
     control_route,
-    edge_fields,
-    edge_names,
-    node_deleter,
-    node_edge,
     node_reader,
     paginate,
     render_fields,
@@ -30,7 +27,6 @@ from graph_sim.core import (
 from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
 from graph_sim.media_formats import (
     IMAGE_EXTENSIONS,
-    CorruptVideoError,
     ImageInfo,
     MediaFormatError,
     build_png,
@@ -76,7 +72,7 @@ def media_settings(sim: Any) -> MediaSettings:
     return settings
 
 
-def _blobs(world: Any) -> dict[str, bytearray]:
+def blobs(world: Any) -> dict[str, bytearray]:
     """File contents by image, video or upload-session id, kept beside the records so the
     records stay small and JSON-friendly (the control API lists them)."""
     return world.__dict__.setdefault("_media_blobs", {})
@@ -84,7 +80,7 @@ def _blobs(world: Any) -> dict[str, bytearray]:
 
 def blob(world: Any, key: str) -> bytes:
     """The stored bytes of an image (`<account_id>:<hash>`) or a video (its id)."""
-    return bytes(_blobs(world).get(key, b""))
+    return bytes(blobs(world).get(key, b""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +177,7 @@ def _numeric(account_id: str) -> str:
     return account_id.removeprefix("act_")
 
 
-def _file_bytes(storage: Any) -> bytes:
+def file_bytes(storage: Any) -> bytes:
     """Bytes of an uploaded part; seek first, because one batch attachment may feed two ops."""
     stream = getattr(storage, "stream", storage)
     if hasattr(stream, "seek"):
@@ -195,7 +191,7 @@ def _has_extension(name: str) -> bool:
     return bool(dot and stem and ext and "/" not in ext)
 
 
-def _media_url(req: SimRequest, path: str) -> str:
+def media_url(req: SimRequest, path: str) -> str:
     # Served by the simulator itself (route below) so clients can download what they uploaded
     # or a video's thumbnail; real Graph answers with fbcdn.net URLs that expire.
     return f"{req.base_url}/_media/{path}"
@@ -207,9 +203,9 @@ def _image_struct(req: SimRequest, image: AdImage) -> dict[str, Any]:
     ext = IMAGE_EXTENSIONS.get(image.format, "img")
     return {
         "hash": image.hash,
-        "url": _media_url(req, f"images/{image.hash}.{ext}"),
-        "url_128": _media_url(req, f"images/{image.hash}.{ext}?size=128"),
-        "url_256": _media_url(req, f"images/{image.hash}.{ext}?size=256"),
+        "url": media_url(req, f"images/{image.hash}.{ext}"),
+        "url_128": media_url(req, f"images/{image.hash}.{ext}?size=128"),
+        "url_256": media_url(req, f"images/{image.hash}.{ext}?size=256"),
         "url_256_height": str(h256),
         "url_256_width": str(w256),
         "height": image.height,
@@ -327,7 +323,7 @@ def _store_image(req: SimRequest, account_id: str, name: str, data: bytes) -> Ad
         updated_time=now,
     )
     req.world.put(image)
-    _blobs(req.world)[image_id] = bytearray(data)
+    blobs(req.world)[image_id] = bytearray(data)
     return image
 
 
@@ -347,7 +343,7 @@ def _uploads_from_request(req: SimRequest) -> list[tuple[str, bytes]]:
                 f"The image file {part_name!r} has no filename extension. You must include a "
                 "filename extension such as sample.jpg, not sample or sample.tmp.",
             )
-        data = _file_bytes(storage)
+        data = file_bytes(storage)
         if key.lower().endswith(".zip"):
             uploads.extend(_unzip_images(key, data))
         else:
@@ -494,708 +490,18 @@ def adimages_delete(req: SimRequest, account_id: str) -> dict[str, Any]:
 @node_reader("adimage")
 def adimage_read(req: SimRequest, image: AdImage) -> dict[str, Any]:
     if image.status != "ACTIVE":
-        raise _unknown_object(req, image.id)
+        raise unknown_object(req, image.id)
     req.account(image.account_id, write=False)
     return _render_image(req, image)
 
 
-def _unknown_object(req: SimRequest, obj_id: str) -> GraphError:
+def unknown_object(req: SimRequest, obj_id: str) -> GraphError:
     return GraphError(
         f"Unsupported {req.method.lower()} request. Object with ID '{obj_id}' does not exist, "
         "cannot be loaded due to missing permissions, or does not support this operation.",
         code=100,
         subcode=33,
         type="GraphMethodException",
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Videos
-
-VIDEO_FIELDS = (
-    "id",
-    "title",
-    "description",
-    "created_time",
-    "updated_time",
-    "length",
-    "status",
-    "picture",
-    "source",
-    "permalink_url",
-    "published",
-    "format",
-    "embed_html",
-)
-# seeds L2211-2302: video lists (Page /videos) show description, updated_time and id.
-VIDEO_DEFAULT_FIELDS = ("description", "updated_time")
-
-
-def _title_length(title: str) -> int:
-    # reference.md §3.6: "Special characters may count as more than 1 character": UTF-8 bytes.
-    return len(title.encode("utf-8"))
-
-
-def _check_text_params(req: SimRequest) -> None:
-    title = req.param("title")
-    if title is not None and _title_length(str(title)) >= 255:
-        raise invalid_parameter("Param title must be less than 255 characters")
-
-
-def _video(req: SimRequest, video_id: str, account_id: str | None = None) -> AdVideo:
-    video = req.world.get(str(video_id), "video")
-    if video is None or video.deleted or (account_id and video.account_id != account_id):
-        raise _unknown_object(req, str(video_id))
-    return video
-
-
-def _session(req: SimRequest, account_id: str) -> UploadSession:
-    raw = req.param("upload_session_id")
-    if not raw:
-        raise missing_parameter("upload_session_id")
-    session = req.world.get(str(raw), "video_upload_session")
-    if session is None or session.account_id != account_id:
-        raise invalid_parameter(f"Invalid upload_session_id {raw}")
-    video = req.world.get(session.video_id, "video")
-    if session.state == "canceled" or video is None or video.deleted:
-        raise invalid_parameter(f"The upload session {raw} was canceled")
-    if _is_expired(req, video):
-        raise invalid_parameter(f"The upload session {raw} has expired")
-    return session
-
-
-def _is_expired(req: SimRequest, video: AdVideo) -> bool:
-    """An unfinished upload left idle past the session's life (§6.2 item 14: `expired`)."""
-    if video.upload_state != "in_progress":
-        return False
-    return req.now() - video.last_activity > media_settings(req.sim).session_ttl_seconds
-
-
-def _validate_video_bytes(req: SimRequest, data: bytes, *, resumable: bool) -> Any:
-    """Graph's upload checks, in the order a client meets them: size, container, structure."""
-    settings = media_settings(req.sim)
-    if len(data) < settings.video_min_bytes:
-        raise GraphError(
-            "The video file you tried to upload is too small. Please try again with a larger file.",
-            code=382,
-            user_title="Video Too Small",
-            user_msg="The video file you tried to upload is too small.",
-        )
-    try:
-        info = video_info(data)
-    except CorruptVideoError:
-        raise GraphError(
-            "There was a problem with the video file you tried to upload. Please try again with "
-            "another file.",
-            code=351,
-            user_title="Problem With Video File",
-        ) from None
-    except MediaFormatError:
-        raise GraphError(
-            "The video file you selected is in a format that we don't support.",
-            code=352,
-            user_title="Unsupported Video Format",
-            user_msg="Supported formats: 3g2, 3gp, 3gpp, asf, avi, dat, divx, dv, f4v, flv, gif, "
-            "m2ts, m4v, mkv, mod, mov, mp4, mpe, mpeg, mpeg4, mpg, mts, nsv, ogm, ogv, qt, tod, "
-            "ts, vob, wmv.",
-        ) from None
-    max_seconds = settings.resumable_max_seconds if resumable else settings.simple_max_seconds
-    if info.duration_seconds is not None and info.duration_seconds > max_seconds:
-        raise invalid_parameter(
-            f"The video is {info.duration_seconds:.0f} seconds long; the limit for this upload "
-            f"method is {max_seconds:.0f} seconds"
-        )
-    return info
-
-
-def _complete_upload(req: SimRequest, video: AdVideo, data: bytes, *, resumable: bool) -> None:
-    info = _validate_video_bytes(req, data, resumable=resumable)
-    now = req.now()
-    _blobs(req.world)[video.id] = bytearray(data)
-    video.bytes_received = len(data)
-    video.file_size = len(data)
-    video.container = info.container
-    video.length = info.duration_seconds
-    video.width = info.width
-    video.height = info.height
-    video.upload_state = "complete"
-    video.upload_completed_at = now
-    video.updated_time = now
-    video.last_activity = now
-    settings = media_settings(req.sim)
-    video.processing_seconds = (
-        settings.processing_seconds
-        if settings.processing_seconds is not None
-        else req.sim.config.timings.video_processing
-    )
-    # Thumbnail ids are fixed now, so they do not depend on who reads first.
-    while len(video.thumbnail_ids) < settings.thumbnails_per_video:
-        video.thumbnail_ids.append(req.world.new_id())
-    failure = _processing_fault(req, video)
-    if failure is not None:
-        video.processing_error = failure
-
-
-def _processing_fault(req: SimRequest, video: AdVideo) -> tuple[int, str] | None:
-    """Fault hook: `sim.faults.add("error", kind="video_processing", code=..., message=...)`.
-
-    Only plans that name this kind apply (a catch-all plan is meant for HTTP calls). `path` may
-    narrow it to one video: `path="/<video_id>"`.
-    """
-    faults = getattr(req.sim, "faults", None)
-    for fault in list(getattr(faults, "plans", []) or []):
-        if fault.kind != "video_processing":
-            continue
-        if fault.path not in ("*", f"/{video.id}"):
-            continue
-        if fault.times is not None and fault.fired >= fault.times:
-            continue
-        fault.matched += 1
-        if fault.every is not None and fault.matched % fault.every != 0:
-            continue
-        fault.fired += 1
-        return (
-            fault.code or 351,  # reference.md §3.6: "problem with the video file"
-            fault.message or "Video processing failed: the file could not be transcoded.",
-        )
-    return None
-
-
-def _apply_text_params(req: SimRequest, video: AdVideo) -> None:
-    for name in ("title", "description", "name"):
-        if req.has(name):
-            setattr(video, name, str(req.param(name)))
-
-
-def _new_video(req: SimRequest, account_id: str, *, source_kind: str) -> AdVideo:
-    now = req.now()
-    video = AdVideo(
-        id=req.world.new_id(),
-        account_id=account_id,
-        created_time=now,
-        updated_time=now,
-        last_activity=now,
-        source_kind=source_kind,
-    )
-    _apply_text_params(req, video)
-    return video
-
-
-@route("POST", "/act_<account_id>/advideos", kind="advideos")
-def advideos_create(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """creatives-and-media.md §1.2: simple upload (`source`, `file_url`) or a chunked phase."""
-    account = req.account(account_id, write=True)
-    _check_text_params(req)
-    phase = req.param("upload_phase")
-    if phase:
-        phase = str(phase).lower()
-        handlers = {
-            "start": _phase_start,
-            "transfer": _phase_transfer,
-            "finish": _phase_finish,
-            "cancel": _phase_cancel,
-        }
-        if phase not in handlers:
-            raise invalid_parameter(
-                "Param upload_phase must be one of {start, transfer, finish, cancel}"
-            )
-        return handlers[phase](req, account.account_id)
-    return _simple_upload(req, account.account_id)
-
-
-def _simple_upload(req: SimRequest, account_id: str) -> dict[str, Any]:
-    settings = media_settings(req.sim)
-    storage = req.files.get("source")
-    if storage is not None:
-        data = _file_bytes(storage)
-        kind = "source"
-    elif req.param("file_url"):
-        data = _fetch_file_url(req, str(req.param("file_url")), settings.simple_max_bytes)
-        kind = "file_url"
-    else:
-        raise invalid_parameter(
-            "A video is required: send it as the multipart part `source`, give a `file_url`, or "
-            "use upload_phase=start for a chunked upload"
-        )
-    if len(data) > settings.simple_max_bytes:
-        raise invalid_parameter(
-            f"The video is larger than {settings.simple_max_bytes} bytes; use the chunked upload"
-        )
-    video = _new_video(req, account_id, source_kind=kind)
-    _complete_upload(req, video, data, resumable=False)
-    req.world.put(video)
-    return {"id": video.id}
-
-
-def _fetch_file_url(req: SimRequest, url: str, max_bytes: int) -> bytes:
-    """`file_url`: the server downloads the file; any failure is Graph 389 (reference.md §3.6)."""
-    import httpx  # the simulator's only outgoing HTTP: fetching a file the caller pointed at
-
-    def unable(why: str) -> GraphError:
-        return GraphError(
-            f"Unable to fetch video file from URL. ({why})",
-            code=389,
-            user_title="Unable to fetch video file from URL",
-        )
-
-    if not url.lower().startswith(("http://", "https://")):
-        raise unable("only http and https URLs can be fetched")
-    try:
-        with httpx.Client(timeout=10.0, follow_redirects=True) as client:
-            response = client.get(url)
-    except httpx.HTTPError as exc:
-        raise unable(type(exc).__name__) from None
-    if response.status_code != 200:
-        raise unable(f"HTTP {response.status_code}")
-    if len(response.content) > max_bytes:
-        raise invalid_parameter(f"The video at file_url is larger than {max_bytes} bytes")
-    return response.content
-
-
-def _phase_start(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """§6.2 item 7: numeric strings; the server picks the first window."""
-    settings = media_settings(req.sim)
-    if not req.has("file_size"):
-        raise missing_parameter("file_size")
-    file_size = req.int_param("file_size") or 0
-    if file_size <= 0:
-        raise invalid_parameter("Param file_size must be a positive integer")
-    if file_size < settings.video_min_bytes:
-        _validate_video_bytes(req, b"", resumable=True)  # raises 382
-    if file_size > settings.resumable_max_bytes:
-        raise invalid_parameter(
-            f"Param file_size exceeds the maximum of {settings.resumable_max_bytes} bytes"
-        )
-    video = _new_video(req, account_id, source_kind="chunked")
-    video.file_size = file_size
-    req.world.put(video)
-    session = UploadSession(
-        id=req.world.new_id(),
-        video_id=video.id,
-        account_id=account_id,
-        file_size=file_size,
-        start_offset=0,
-        end_offset=min(settings.chunk_size, file_size),
-    )
-    req.world.put(session)
-    _blobs(req.world)[session.id] = bytearray()
-    return {
-        "upload_session_id": session.id,
-        "video_id": video.id,
-        "start_offset": "0",
-        "end_offset": str(session.end_offset),
-    }
-
-
-def _offset_error(session: UploadSession, why: str) -> GraphError:
-    """§6.2 item 9: subcode 1363037 with the expected window in error_data, so a client
-    (the SDK's uploader) can re-seek and resume."""
-    return GraphError(
-        f"There was a problem uploading your video file. Please try again. ({why})",
-        code=6001,
-        subcode=1363037,
-        is_transient=False,
-        user_title="Upload Interrupted",
-        user_msg=f"Resume the upload from byte {session.start_offset}.",
-        error_data={"start_offset": session.start_offset, "end_offset": session.end_offset},
-    )
-
-
-def _phase_transfer(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """§6.2 item 8: the chunk must be exactly [start_offset, end_offset) of the window."""
-    session = _session(req, account_id)
-    video = req.world.get(session.video_id, "video")
-    if session.state != "open":
-        raise invalid_parameter("The upload session is already finished")
-    if not req.has("start_offset"):
-        raise missing_parameter("start_offset")
-    start = req.int_param("start_offset")
-    storage = req.files.get("video_file_chunk")
-    if storage is None:
-        raise missing_parameter("video_file_chunk")
-    chunk = _file_bytes(storage)
-    if start != session.start_offset:
-        raise _offset_error(session, f"start_offset {start} is not the expected offset")
-    expected = session.end_offset - session.start_offset
-    if len(chunk) != expected:
-        raise _offset_error(session, f"the chunk has {len(chunk)} bytes, {expected} were expected")
-    _blobs(req.world)[session.id].extend(chunk)
-    session.received += len(chunk)
-    settings = media_settings(req.sim)
-    session.start_offset = session.end_offset
-    session.end_offset = min(session.start_offset + settings.chunk_size, session.file_size)
-    video.bytes_received = session.received
-    video.last_activity = req.now()
-    video.updated_time = req.now()
-    return {"start_offset": str(session.start_offset), "end_offset": str(session.end_offset)}
-
-
-def _phase_finish(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """§6.2 item 11: before every byte arrived → 6001; after → {"success": true}."""
-    session = _session(req, account_id)
-    video = req.world.get(session.video_id, "video")
-    if session.state == "finished":
-        # A retried finish (its first answer lost) must not fail the upload.
-        _apply_text_params(req, video)
-        return {"success": True}
-    if session.received != session.file_size:
-        raise GraphError(
-            f"There was a problem uploading your video file. Please try again. (received "
-            f"{session.received} of {session.file_size} bytes)",
-            code=6001,
-            user_title="Upload Incomplete",
-            user_msg=f"Resume the upload from byte {session.start_offset}.",
-            error_data={"start_offset": session.start_offset, "end_offset": session.end_offset},
-        )
-    _apply_text_params(req, video)
-    try:
-        _complete_upload(req, video, blob(req.world, session.id), resumable=True)
-    except GraphError as err:
-        video.upload_state = "error"
-        video.upload_error = (err.code, err.message)
-        video.last_activity = req.now()
-        session.state = "finished"
-        raise
-    session.state = "finished"
-    _blobs(req.world).pop(session.id, None)  # the bytes now live on the video
-    return {"success": True}
-
-
-def _phase_cancel(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """§6.2 item 12: the session is invalid afterwards (later calls → 100)."""
-    session = _session(req, account_id)
-    if session.state == "finished":
-        raise invalid_parameter("The upload session is already finished and cannot be canceled")
-    session.state = "canceled"
-    _blobs(req.world).pop(session.id, None)
-    video = req.world.get(session.video_id, "video")
-    video.upload_state = "canceled"
-    video.deleted = True
-    return {"success": True}
-
-
-def video_status(req: SimRequest, video: AdVideo) -> dict[str, Any]:
-    """creatives-and-media.md §1.6 at the simulated now (`bytes_transfered` sic, as in the seed)."""
-    now = req.now()
-    uploading: dict[str, Any] = {"status": "in_progress", "bytes_transfered": video.bytes_received}
-    processing: dict[str, Any] = {"status": "not_started"}
-    publishing: dict[str, Any] = {"status": "not_started", "publish_status": "publish"}
-    progress = 0
-    if video.upload_state == "in_progress":
-        state = "expired" if _is_expired(req, video) else "processing"
-    elif video.upload_state == "error":
-        state = "error"
-        code, message = video.upload_error or (6000, "There was a problem uploading the file.")
-        uploading = {
-            "status": "error",
-            "bytes_transfered": video.bytes_received,
-            "errors": [{"code": code, "message": message}],
-        }
-    else:
-        uploading = {"status": "complete", "bytes_transfered": video.bytes_received}
-        done_at = video.upload_completed_at or now
-        elapsed = max(0.0, now - done_at)
-        total = max(video.processing_seconds, 0.001)
-        if video.processing_error is not None and elapsed >= total / 2:
-            # The failure shows halfway through, after some progress was reported.
-            code, message = video.processing_error
-            state = "error"
-            progress = 50
-            processing = {"status": "error", "errors": [{"code": code, "message": message}]}
-        elif elapsed < total:
-            state = "processing"
-            progress = min(99, int(100 * elapsed / total))
-            processing = {"status": "in_progress"}
-        else:
-            state = "ready"
-            progress = 100
-            processing = {"status": "complete"}
-            publishing = {
-                "status": "complete",
-                "publish_status": "published",
-                "publish_time": int(done_at + total),
-            }
-    return {
-        "video_status": state,
-        "processing_progress": progress,
-        "uploading_phase": uploading,
-        "processing_phase": processing,
-        "publishing_phase": publishing,
-    }
-
-
-def _is_ready(req: SimRequest, video: AdVideo) -> bool:
-    return video_status(req, video)["video_status"] == "ready"
-
-
-def _video_node(req: SimRequest, video: AdVideo) -> dict[str, Any]:
-    ready = _is_ready(req, video)
-    thumbs = _thumbnails(req, video) if ready else []
-    preferred = next((t for t in thumbs if t["is_preferred"]), None)
-    return {
-        "id": video.id,
-        "title": video.title,
-        "description": video.description,
-        "created_time": req.sim.clock.iso(video.created_time),
-        "updated_time": req.sim.clock.iso(video.updated_time),
-        "length": round(video.length, 3) if video.length is not None else None,
-        "status": lambda spec: video_status(req, video),
-        "picture": preferred["uri"] if preferred else None,
-        "source": _media_url(req, f"videos/{video.id}") if ready else None,
-        "permalink_url": f"/{video.id}/",
-        "published": ready,
-        "format": _formats(req, video) if ready else None,
-        "embed_html": (
-            f'<iframe src="{_media_url(req, "videos/" + video.id)}" width="{video.width or 1280}"'
-            f' height="{video.height or 720}" frameborder="0"></iframe>'
-            if ready
-            else None
-        ),
-    }
-
-
-def _formats(req: SimRequest, video: AdVideo) -> list[dict[str, Any]]:
-    width, height = video.width or 1280, video.height or 720
-    return [
-        {"filter": "native", "width": width, "height": height, "picture": None},
-        {"filter": "720", "width": 720 * width // max(height, 1), "height": 720},
-    ]
-
-
-def _render_video(req: SimRequest, video: AdVideo) -> dict[str, Any]:
-    # Field expansion: `fields=status,thumbnails{uri,is_preferred}` embeds the thumbnails edge.
-    return render_fields(
-        _video_node(req, video) | edge_fields(req, "video", video),
-        req.fields,
-        VIDEO_DEFAULT_FIELDS,
-        known_fields=set(VIDEO_FIELDS) | edge_names("video"),
-        node_type="Video",
-    )
-
-
-@route("GET", "/act_<account_id>/advideos", kind="advideos")
-def advideos_list(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """reference.md §3.6 marks reading unsupported [FLAG]; the library UI needs it (§1.2)."""
-    account = req.account(account_id, write=False)
-    videos = [
-        v
-        for v in req.world.query("video", account_id=account.account_id)
-        if not v.deleted and v.upload_state != "canceled"
-    ]
-    return paginate(req, videos, render=lambda v: _render_video(req, v))
-
-
-@route("DELETE", "/act_<account_id>/advideos", kind="advideos")
-def advideos_delete(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """reference.md §3.6: `video_id` is required → {"success": true}."""
-    account = req.account(account_id, write=True)
-    video_id = req.param("video_id")
-    if not video_id:
-        raise missing_parameter("video_id")
-    video = _video(req, str(video_id), account.account_id)
-    video.deleted = True
-    video.updated_time = req.now()
-    return {"success": True}
-
-
-@node_reader("video")
-def video_read(req: SimRequest, video: AdVideo) -> dict[str, Any]:
-    """`GET /<VIDEO_ID>?fields=status` (creatives-and-media.md §1.6)."""
-    if video.deleted:
-        raise _unknown_object(req, video.id)
-    req.account(video.account_id, write=False)
-    return _render_video(req, video)
-
-
-@node_deleter("video")
-def video_delete(req: SimRequest, video: AdVideo) -> dict[str, Any]:
-    if video.deleted:
-        raise _unknown_object(req, video.id)
-    req.account(video.account_id, write=True)
-    video.deleted = True
-    video.updated_time = req.now()
-    return {"success": True}
-
-
-# ---------------------------------------------------------------------------------------------
-# The newest protocol in the seeds: /video_ads + the rupload URL (creatives-and-media.md §1.3)
-
-
-@route("POST", "/act_<account_id>/video_ads", kind="video_ads")
-@route("POST", "/video-ads-upload/<version>/act_<account_id>/video_ads", kind="video_ads")
-def video_ads_phase(req: SimRequest, account_id: str, version: str | None = None) -> dict:
-    """`upload_phase=start` → `{"video_id", "upload_url"}`; `upload_phase=finish` + `video_id`
-    (both required) → `{"success": true}`. The seed's finish example posts to
-    `graph.facebook.com/video-ads-upload/v24.0/act_<ID>/video_ads` [FLAG]; both paths work."""
-    account = req.account(account_id, write=True)
-    phase = str(req.param("upload_phase") or "").lower()
-    if phase == "start":
-        video = _new_video(req, account.account_id, source_kind="video_ads")
-        video.file_size = 0  # unknown until the upload says
-        req.world.put(video)
-        _blobs(req.world)[video.id] = bytearray()
-        # The simulator stands in for rupload.facebook.com: clients post to the URL it gives.
-        upload_url = f"{req.base_url}/video-ads-upload/{req.version}/{video.id}"
-        return {"video_id": video.id, "upload_url": upload_url}
-    if phase == "finish":
-        video_id = req.param("video_id")
-        if not video_id:
-            raise missing_parameter("video_id")
-        video = _video(req, str(video_id), account.account_id)
-        if video.source_kind != "video_ads":
-            raise invalid_parameter(f"Video {video_id} was not started with /video_ads")
-        if video.upload_state == "complete":
-            return {"success": True}  # a retried finish
-        received = len(_blobs(req.world).get(video.id, b""))
-        if received == 0 or (video.file_size and received < video.file_size):
-            raise GraphError(
-                f"There was a problem uploading your video file. Please try again. (received "
-                f"{received} of {video.file_size or 'unknown'} bytes)",
-                code=6001,
-                user_title="Upload Incomplete",
-                user_msg=f"Resume the upload from byte {received}.",
-            )
-        _apply_text_params(req, video)
-        try:
-            _complete_upload(req, video, blob(req.world, video.id), resumable=True)
-        except GraphError as err:
-            video.upload_state = "error"
-            video.upload_error = (err.code, err.message)
-            raise
-        return {"success": True}
-    if not phase:
-        raise missing_parameter("upload_phase")
-    raise invalid_parameter("Param upload_phase must be one of {start, finish}")
-
-
-def _upload_header(req: SimRequest, name: str) -> str | None:
-    """A rupload header. `file_size` and `file_url` contain underscores, which WSGI servers
-    (Werkzeug's, gunicorn's) drop; the dashed spelling and a query parameter also work."""
-    for key in (name, name.replace("_", "-")):
-        if req.headers.get(key):
-            return req.headers[key]
-    value = req.param(name)
-    return str(value) if value not in (None, "") else None
-
-
-@route("POST", "/video-ads-upload/<version>/<video_id>", kind="video_ads_upload")
-def video_ads_upload(req: SimRequest, version: str, video_id: str) -> dict[str, Any]:
-    """Step 2 of §1.3: the file's bytes from `offset` (or `file_url`) → `{"success": true}`.
-    A partial body is kept; `status.uploading_phase.bytes_transfered` tells where to resume."""
-    video = _video(req, video_id)
-    req.account(video.account_id, write=True)
-    if video.source_kind != "video_ads" or video.upload_state != "in_progress":
-        raise invalid_parameter(f"Video {video_id} is not waiting for an upload")
-    buffer = _blobs(req.world).setdefault(video.id, bytearray())
-    url = _upload_header(req, "file_url")
-    if url:
-        data = _fetch_file_url(req, url, media_settings(req.sim).resumable_max_bytes)
-        buffer[:] = data
-        video.file_size = len(data)
-    else:
-        try:
-            offset = int(_upload_header(req, "offset") or 0)
-            total = int(_upload_header(req, "file_size") or 0)
-        except ValueError:
-            raise invalid_parameter("The offset and file_size headers must be integers") from None
-        if offset < 0 or offset > len(buffer):
-            raise invalid_parameter(
-                f"offset {offset} is past the bytes received so far; resume from "
-                f"{len(buffer)} (status.uploading_phase.bytes_transfered) or restart from 0"
-            )
-        if not req.raw_body:
-            raise invalid_parameter(
-                "The request has no file bytes: send them as the raw body "
-                "(Content-Type: application/octet-stream), or give file_url"
-            )
-        del buffer[offset:]
-        buffer.extend(req.raw_body)
-        if total and len(buffer) > total:
-            del buffer[offset:]
-            raise invalid_parameter(f"More bytes than file_size {total} were sent")
-        # Without file_size (a server may have dropped the header) the body ends the file.
-        video.file_size = total or len(buffer)
-    video.bytes_received = len(buffer)
-    video.last_activity = req.now()
-    video.updated_time = req.now()
-    return {"success": True}
-
-
-def _time_filter(raw: str, now: float, *, end: bool) -> float:
-    """§1.3 filters: epoch, `10 jan 2023`, `2023-01-10`, `10-jan-2023`, `today`, `yesterday`."""
-    from datetime import UTC, datetime, timedelta
-
-    text = raw.strip().lower()
-    if text.isdigit():
-        return float(text)
-    today = datetime.fromtimestamp(now, tz=UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    if text in ("today", "yesterday", "now"):
-        if text == "now":
-            return now
-        day = today if text == "today" else today - timedelta(days=1)
-    else:
-        day = None
-        for fmt in ("%d %b %Y", "%Y-%m-%d", "%d-%b-%Y"):
-            try:
-                day = datetime.strptime(text, fmt).replace(tzinfo=UTC)
-                break
-            except ValueError:
-                continue
-        if day is None:
-            raise invalid_parameter(
-                f"Invalid date {raw!r}: use an epoch, 2023-01-10 or 10 jan 2023"
-            )
-    return (day + timedelta(days=1)).timestamp() if end else day.timestamp()
-
-
-@route("GET", "/act_<account_id>/video_ads", kind="video_ads")
-def video_ads_list(req: SimRequest, account_id: str) -> dict[str, Any]:
-    """§1.3 "Get Video Ads": `{"data": [{"updated_time": <unix timestamp>, "id"}]}`."""
-    account = req.account(account_id, write=False)
-    now = req.now()
-    since = _time_filter(str(req.param("since")), now, end=False) if req.param("since") else None
-    until = _time_filter(str(req.param("until")), now, end=True) if req.param("until") else None
-    videos = [
-        v
-        for v in req.world.query("video", account_id=account.account_id)
-        if not v.deleted
-        and v.upload_state == "complete"
-        and (since is None or v.updated_time >= since)
-        and (until is None or v.updated_time < until)
-    ]
-    return paginate(req, videos, render=lambda v: {"updated_time": int(v.updated_time), "id": v.id})
-
-
-def _thumbnails(req: SimRequest, video: AdVideo) -> list[dict[str, Any]]:
-    """§1.7 [EXT]: generated once processing is done; exactly one is preferred."""
-    width, height = video.width or 1280, video.height or 720
-    return [
-        {
-            "id": thumb_id,
-            "height": height,
-            "width": width,
-            "scale": 1,
-            "uri": _media_url(req, f"thumbnails/{video.id}/{index}.png"),
-            "is_preferred": index == 0,
-        }
-        for index, thumb_id in enumerate(video.thumbnail_ids)
-    ]
-
-
-@node_edge("video", "thumbnails")
-def video_thumbnails(req: SimRequest, video: AdVideo) -> dict[str, Any]:
-    """§6.2 item 17: empty until the video is ready."""
-    if video.deleted:
-        raise _unknown_object(req, video.id)
-    req.account(video.account_id, write=False)
-    thumbs = _thumbnails(req, video) if _is_ready(req, video) else []
-    fields = req.fields
-    return paginate(
-        req,
-        thumbs,
-        render=lambda t: render_fields(
-            t, fields, ("height", "width", "scale", "uri", "is_preferred")
-        ),
     )
 
 
@@ -1274,7 +580,7 @@ def seed_media(world: Any, rng: Any) -> None:
             updated_time=created,
         )
         world.put(image)
-        _blobs(world)[image.id] = bytearray(data)
+        blobs(world)[image.id] = bytearray(data)
         hashes.append(image_hash)
     data = _demo_mp4()
     info = video_info(data)
@@ -1299,7 +605,7 @@ def seed_media(world: Any, rng: Any) -> None:
     )
     video.thumbnail_ids = [world.new_id() for _ in range(MediaSettings().thumbnails_per_video)]
     world.put(video)
-    _blobs(world)[video.id] = bytearray(data)
+    blobs(world)[video.id] = bytearray(data)
     world.demo["image_hashes"] = hashes
     world.demo["video_id"] = video.id
 
