@@ -21,7 +21,7 @@ from graph_sim.objects.model import (
     get_object,
     objects_state,
 )
-from graph_sim.objects.status import creative_status, effective_status
+from graph_sim.objects.status import creative_issues, creative_status, effective_status
 
 if TYPE_CHECKING:
     from graph_sim.state import World
@@ -200,6 +200,11 @@ def _adset(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
     return out
 
 
+def _ad_issues(world: World, ad: AdObject, now: float) -> list[dict[str, Any]] | None:
+    own = ad.issues_info if ad.issues_info and now >= ad.processing_until else None
+    return (own or []) + (creative_issues(world, ad, now) or []) or None
+
+
 def _ad(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
     tz = _tz(world, obj)
     d = obj.data
@@ -209,6 +214,7 @@ def _ad(world: World, obj: AdObject, now: float, context: Mapping[str, Any]):
     base = context.get("base_url", "")
     return {
         **_common(obj, now, tz),
+        "issues_info": _ad_issues(world, obj, now),
         "adset_id": obj.adset_id,
         "adset": _ref(world, ADSET, obj.adset_id, context),
         "campaign_id": obj.campaign_id,

@@ -36,7 +36,8 @@ def effective_status(world: World, obj: AdObject, now: float) -> str:
     Order of precedence, from the status guide (reference.md §7.5):
     - the object's own ARCHIVED/DELETED;
     - a parent's DELETED, ARCHIVED or WITH_ISSUES, which "all objects below it inherit";
-    - the object's own post-processing (IN_PROCESS / WITH_ISSUES) and, for ads, review;
+    - the object's own post-processing (IN_PROCESS / WITH_ISSUES) and, for ads, review, then
+      a failed post-processing of the ad's creative (WITH_ISSUES);
     - its own PAUSED; a paused parent turns an ACTIVE child into CAMPAIGN_PAUSED/ADSET_PAUSED.
     Nothing propagates upwards.
     """
@@ -51,12 +52,23 @@ def effective_status(world: World, obj: AdObject, now: float) -> str:
     phase = own_phase(obj, now)
     if phase:
         return phase
+    if obj.node_type == AD and creative_issues(world, obj, now):
+        return "WITH_ISSUES"
     if obj.status == "PAUSED":
         return "PAUSED"
     for parent in parents:
         if parent.status == "PAUSED":
             return "CAMPAIGN_PAUSED" if parent.node_type == CAMPAIGN else "ADSET_PAUSED"
     return obj.status
+
+
+def creative_issues(world: World, ad: AdObject, now: float) -> list[dict[str, Any]] | None:
+    """The issues of an ad's creative once its post-processing failed: the ad shows them too
+    (post-processing.txt's `issues_info` entries carry a `level`, here CREATIVE)."""
+    creative = get_object(world, ad.creative_id, CREATIVE) if ad.creative_id else None
+    if creative is None or own_phase(creative, now) != "WITH_ISSUES":
+        return None
+    return creative.issues_info
 
 
 def creative_status(obj: AdObject, now: float, in_process_literal: str) -> str:

@@ -442,3 +442,22 @@ def test_filtering_by_exact_name_finds_an_object_on_each_account_edge(api, tree,
     rule = [{"field": "name", "operator": "EQUAL", "value": name}]
     rows = api.get(f"/{api.act}/{edge}", filtering=rule, fields="id,name").json()["data"]
     assert rows == [{"id": obj, "name": name}]
+
+
+def test_ad_using_a_failed_creative_is_with_issues_and_shows_the_creative_issue(
+    api, http, demo, sim
+):
+    # post-processing.txt: issues_info entries carry a level; a creative whose post is gone
+    # ("Ad post is not available") leaves the ads using it WITH_ISSUES
+    http.post("/_sim/objects/post_processing_faults", data={"node_type": "adcreative"})
+    crid = api.creative(demo["page_ids"][0])
+    aid = api.ad(api.adset(api.campaign(status="ACTIVE"), status="ACTIVE"), crid, status="ACTIVE")
+    sim.clock.advance(IN_PROCESS + REVIEW)
+    got = api.get(f"/{aid}", fields="effective_status,issues_info").json()
+    assert got["effective_status"] == "WITH_ISSUES"
+    assert [i["level"] for i in got["issues_info"]] == ["CREATIVE"]
+    # a healthy creative clears it
+    api.post(f"/{aid}", creative={"creative_id": api.creative(demo["page_ids"][0])})
+    sim.clock.advance(IN_PROCESS + REVIEW)
+    assert status_of(api, aid)[2] == "ACTIVE"
+    assert "issues_info" not in api.get(f"/{aid}", fields="issues_info").json()
