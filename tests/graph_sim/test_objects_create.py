@@ -1031,3 +1031,23 @@ def test_video_creative_needs_a_video_of_the_same_account(api, demo):
         api.get(f"/{crid.json()['id']}", fields="object_type,video_id").json()["object_type"]
         == "VIDEO"
     )
+
+
+def test_contextual_multi_ads_defaults_to_opt_in(api, demo):
+    # creatives-and-media.md §6.2 item 28: omitted → read-back {"enroll_status": "OPT_IN"}
+    crid = api.creative(demo["page_ids"][0])
+    got = api.get(f"/{crid}", fields="contextual_multi_ads").json()
+    assert got["contextual_multi_ads"] == {"enroll_status": "OPT_IN"}
+    out = api.creative(demo["page_ids"][0], contextual_multi_ads={"enroll_status": "OPT_OUT"})
+    assert api.get(f"/{out}", fields="contextual_multi_ads").json()["contextual_multi_ads"] == {
+        "enroll_status": "OPT_OUT"
+    }
+    e = error(
+        api.post(
+            f"/{api.act}/adcreatives",
+            name="x",
+            contextual_multi_ads={"x": 1},
+            object_story_id=f"{demo['page_ids'][0]}_9",
+        )
+    )
+    assert e["code"] == 100
