@@ -6,6 +6,7 @@ import httpx
 
 
 def test_me_returns_id_and_name(http, token, demo):
+    # reference.md §1.1: the user node /{AD_ACCOUNT_USER_ID}; /me is the token's user.
     assert http.get("/me", params={"access_token": token}).json() == {
         "id": demo["user_id"],
         "name": "Dana Demo",
@@ -37,6 +38,7 @@ def test_ad_account_fields_have_graph_types(http, token, demo):
 
 
 def test_unsettled_and_disabled_accounts_show_their_status_codes(http, token, demo):
+    # reference.md §2.3: account_status 2 DISABLED, 3 UNSETTLED (integers).
     for key, status in (("unsettled_ad_account_id", 3), ("disabled_ad_account_id", 2)):
         body = http.get(
             f"/{demo[key]}", params={"access_token": token, "fields": "account_status"}
@@ -74,6 +76,7 @@ def test_me_adaccounts_pages_with_cursors_until_next_is_absent(http, token, demo
 
 
 def test_before_cursor_goes_back_a_page(http, token):
+    # core-flows.md §5.1: cursor paging with `before`, `after`, `limit`.
     first = http.get("/me/adaccounts", params={"access_token": token, "limit": 2}).json()
     second = httpx.get(first["paging"]["next"]).json()
     back = httpx.get(second["paging"]["previous"]).json()
@@ -95,6 +98,7 @@ def test_an_invalid_cursor_is_error_100(http, token):
 
 
 def test_next_url_keeps_the_version_prefix(http, token):
+    # core-flows.md §5.1: `next` is a full URL; §5.4: always specify the version.
     body = http.get("/v24.0/me/adaccounts", params={"access_token": token, "limit": 1}).json()
     assert urlsplit(body["paging"]["next"]).path == "/v24.0/me/adaccounts"
     assert parse_qs(urlsplit(body["paging"]["next"]).query)["limit"] == ["1"]
@@ -108,12 +112,14 @@ def test_a_user_cannot_read_an_account_not_granted_to_them(http, token, demo):
 
 
 def test_second_user_sees_only_their_own_account(http, mint, demo):
+    # core-flows.md §1.7 [002:L12552]: accounts belong to the user whose token is used.
     sam = mint(user_id=demo["second_user_id"])
     accounts = http.get("/me/adaccounts", params={"access_token": sam}).json()["data"]
     assert [a["id"] for a in accounts] == [demo["foreign_ad_account_id"]]
 
 
 def test_me_businesses_and_business_account_edges(http, token, demo):
+    # core-flows.md §1.4: business_management; DECISIONS.md: owned vs client ad accounts.
     businesses = http.get("/me/businesses", params={"access_token": token}).json()["data"]
     assert businesses == [{"id": demo["business_id"], "name": "Northwind Agency"}]
     owned = http.get(
@@ -130,12 +136,14 @@ def test_me_businesses_and_business_account_edges(http, token, demo):
 
 
 def test_businesses_need_business_management(http, mint):
+    # core-flows.md §1.4 and §8 item 3: a missing permission → 200.
     ads_only = mint(scopes=["ads_management", "ads_read"])
     r = http.get("/me/businesses", params={"access_token": ads_only})
     assert r.json()["error"]["code"] == 200
 
 
 def test_me_accounts_lists_pages_and_a_page_reads_by_id(http, token, demo):
+    # reference.md §1.1: User edge /accounts = Pages the person admins.
     pages = http.get("/me/accounts", params={"access_token": token}).json()["data"]
     assert [p["id"] for p in pages] == demo["page_ids"]
     assert all(p["access_token"] for p in pages)
@@ -179,6 +187,7 @@ def test_ads_read_token_can_read_but_not_update_an_account(http, mint, demo):
 
 
 def test_unknown_id_is_100_with_subcode_33(http, token):
+    # reference.md §8.2: 100 [33] unsupported request; DECISIONS.md "Unknown paths".
     r = http.get("/123456789", params={"access_token": token})
     assert r.status_code == 400
     err = r.json()["error"]
@@ -186,6 +195,7 @@ def test_unknown_id_is_100_with_subcode_33(http, token):
 
 
 def test_limit_zero_with_summary_gives_only_the_count(http, token, demo):
+    # core-flows.md §5.1: `summary=total_count` on edges.
     body = http.get(
         "/me/adaccounts", params={"access_token": token, "limit": 0, "summary": "total_count"}
     ).json()
@@ -193,6 +203,7 @@ def test_limit_zero_with_summary_gives_only_the_count(http, token, demo):
 
 
 def test_page_tokens_from_me_accounts_act_as_the_page(http, token, demo):
+    # core-flows.md §6.1 (page tokens); DECISIONS.md "Page tokens".
     pages = http.get("/me/accounts", params={"access_token": token}).json()["data"]
     page_token = pages[0]["access_token"]
     me = http.get("/me", params={"access_token": page_token}).json()

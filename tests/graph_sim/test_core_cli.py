@@ -21,6 +21,7 @@ def _free_port() -> int:
 
 
 def test_cli_serves_the_seeded_world_with_the_given_app_and_proof_setting():
+    # reference.md §5.1 "Require App Secret"; README.md "Run it".
     port = _free_port()
     proc = subprocess.Popen(
         [

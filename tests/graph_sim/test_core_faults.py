@@ -19,12 +19,14 @@ def test_transient_fault_fires_the_given_number_of_times(http, sim, token):
 
 
 def test_every_nth_matching_call_fails(http, sim, token):
+    # core-flows.md §8 item 55: codes 1/2 with is_transient; README.md `every=N`.
     sim.faults.add("transient", code=1, path="/me", every=3)
     statuses = [http.get("/me", params={"access_token": token}).status_code for _ in range(6)]
     assert statuses == [200, 200, 500, 200, 200, 500]
 
 
 def test_rate_faults_are_reproducible_from_the_seed(token):
+    # README.md fault plans: `rate` uses a seeded RNG.
     def pattern():
         sim = Simulator(seed=7)
         sim.faults.add("transient", rate=0.5)
@@ -54,6 +56,7 @@ def test_throttle_fault_sends_the_code_and_the_buc_header(http, sim, token, demo
     ("code", "subcode"), [(4, None), (17, 2446079), (613, None), (80000, 2446079)]
 )
 def test_throttle_fault_can_produce_any_throttling_code(http, sim, token, code, subcode):
+    # core-flows.md §6.4: 4, 17/2446079, 613, 80000/2446079.
     sim.faults.add("throttle", code=code, subcode=subcode, path="/me", times=1)
     err = http.get("/me", params={"access_token": token}).json()["error"]
     assert err["code"] == code and err.get("error_subcode") == subcode
@@ -63,6 +66,7 @@ def test_throttle_fault_can_produce_any_throttling_code(http, sim, token, code, 
     ("effect", "subcode"), [("token_expired", 463), ("token_invalidated", 460)]
 )
 def test_token_faults_answer_190_with_their_subcode(http, sim, token, effect, subcode):
+    # core-flows.md §8 item 3: expired 190/463, invalidated 190/460.
     sim.faults.add(effect, times=1)
     err = http.get("/me", params={"access_token": token}).json()["error"]
     assert (err["code"], err["error_subcode"]) == (190, subcode)
@@ -79,6 +83,7 @@ def test_after_apply_fault_returns_an_error_but_the_write_happened(http, sim, to
 
 
 def test_after_apply_drop_closes_the_connection_after_the_write(http, sim, token, demo):
+    # README.md fault plans: `after_apply` + `drop` (duplicate guards).
     act = demo["active_ad_account_id"]
     sim.faults.add("drop", method="POST", after_apply=True, times=1)
     with pytest.raises(httpx.TransportError):
@@ -88,12 +93,14 @@ def test_after_apply_drop_closes_the_connection_after_the_write(http, sim, token
 
 
 def test_delay_fault_makes_the_response_slow(graph_url, sim, token):
+    # README.md fault plans: `delay` (client timeouts).
     sim.faults.add("delay", delay=0.3, path="/me", times=1)
     with httpx.Client(base_url=graph_url, timeout=0.1) as client, pytest.raises(httpx.ReadTimeout):
         client.get("/me", params={"access_token": token})
 
 
 def test_http_500_fault_is_not_graph_json(http, sim, token):
+    # core-flows.md §7.1: status mapping undocumented; DECISIONS.md "HTTP statuses".
     sim.faults.add("http_500", times=1)
     r = http.get("/me", params={"access_token": token})
     assert r.status_code == 500
@@ -101,6 +108,7 @@ def test_http_500_fault_is_not_graph_json(http, sim, token):
 
 
 def test_faults_match_on_node_type_kind(http, sim, token, demo):
+    # core-flows.md §7.2: 368 temporarily blocked; README.md matching by `kind`.
     sim.faults.add("error", code=368, kind="adaccount")
     assert http.get("/me", params={"access_token": token}).status_code == 200
     r = http.get(f"/{demo['active_ad_account_id']}", params={"access_token": token})
@@ -108,6 +116,7 @@ def test_faults_match_on_node_type_kind(http, sim, token, demo):
 
 
 def test_calls_log_records_faults_and_redacts_secrets(http, sim, token):
+    # README.md call log; STYLE.md: never log the token.
     sim.faults.add("transient", times=1)
     http.get("/me", params={"access_token": token, "appsecret_proof": sim.proof(token)})
     (call,) = sim.calls
@@ -116,6 +125,7 @@ def test_calls_log_records_faults_and_redacts_secrets(http, sim, token):
 
 
 def test_faults_match_on_a_route_kind_or_buc_type(http, sim, token, demo):
+    # core-flows.md §6.4 (613, 80004); README.md matching by `kind`.
     sim.faults.add("error", code=613, kind="oauth_access_token", times=1)
     sim.faults.add("throttle", code=80004, kind="ads_management", times=1)
     r = http.get("/oauth/access_token", params={"client_id": demo["app_id"]})

@@ -62,6 +62,7 @@ def _create_widget(http, token, act, **data):
 
 
 def test_explicit_route_creates_and_node_reader_reads_with_defaults(http, token, demo):
+    # core-flows.md §8 items 7 and 16: {"id"} on create; defaults on read.
     act = demo["active_ad_account_id"]
     r = _create_widget(http, token, act, tags='["a","b"]', spec='{"k": 1}', size="3")
     widget_id = r.json()["id"]
@@ -77,6 +78,7 @@ def test_explicit_route_creates_and_node_reader_reads_with_defaults(http, token,
 
 
 def test_comma_lists_decode_like_json_arrays(http, token, demo):
+    # CONTRACT.md §3: list_param accepts JSON arrays and comma lists.
     act = demo["active_ad_account_id"]
     widget_id = _create_widget(http, token, act, tags="a,b").json()["id"]
     body = http.get(f"/{widget_id}", params={"access_token": token, "fields": "tags"}).json()
@@ -84,22 +86,26 @@ def test_comma_lists_decode_like_json_arrays(http, token, demo):
 
 
 def test_bad_json_in_a_form_field_is_error_100(http, token, demo):
+    # reference.md §10 convention: a rule without a code → 100.
     r = _create_widget(http, token, demo["active_ad_account_id"], spec="{not json")
     assert r.json()["error"]["code"] == 100
 
 
 def test_missing_required_parameter_is_error_100(http, token, demo):
+    # reference.md §9 item 15: missing required param → 100.
     r = http.post(f"/{demo['active_ad_account_id']}/coretest_widgets", data={"access_token": token})
     assert r.json()["error"]["code"] == 100
 
 
 def test_unknown_field_is_error_100(http, token, demo):
+    # DECISIONS.md "Unknown fields": code 100.
     widget_id = _create_widget(http, token, demo["active_ad_account_id"]).json()["id"]
     r = http.get(f"/{widget_id}", params={"access_token": token, "fields": "colour"})
     assert r.json()["error"]["code"] == 100
 
 
 def test_update_and_delete_go_to_the_node_handlers(http, token, demo):
+    # core-flows.md §8 item 20: DELETE /<id> → {"success": true}.
     widget_id = _create_widget(http, token, demo["active_ad_account_id"]).json()["id"]
     assert http.post(f"/{widget_id}", data={"access_token": token, "name": "V"}).json() == {
         "success": True
@@ -112,12 +118,14 @@ def test_update_and_delete_go_to_the_node_handlers(http, token, demo):
 
 
 def test_unknown_edge_is_error_2500(http, token, demo):
+    # DECISIONS.md "Unknown paths and methods": unknown edge → 2500.
     widget_id = _create_widget(http, token, demo["active_ad_account_id"]).json()["id"]
     r = http.get(f"/{widget_id}/nothing_here", params={"access_token": token})
     assert r.json()["error"]["code"] == 2500
 
 
 def test_objects_in_another_users_account_are_permission_errors(http, sim, token, demo, mint):
+    # core-flows.md §8 item 6: another user's account → 200.
     sam = mint(user_id=demo["second_user_id"])
     widget_id = _create_widget(http, sam, demo["foreign_ad_account_id"]).json()["id"]
     r = http.get(f"/{widget_id}", params={"access_token": token})
@@ -155,6 +163,7 @@ def test_insights_edges_use_the_ads_insights_bucket(http, sim, token, demo):
 
 
 def test_the_same_seed_builds_the_same_world():
+    # README.md: the seeded world is deterministic from the seed.
     a, b = Simulator(seed=0), Simulator(seed=0)
     assert a.world.demo == b.world.demo
     assert list(a.world.objects) == list(b.world.objects)

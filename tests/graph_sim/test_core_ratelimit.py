@@ -96,6 +96,7 @@ def test_app_level_limit_is_code_4(http, sim, token):
 
 
 def test_user_level_limit_is_code_17(http, sim, token):
+    # core-flows.md §6.4: 17 user reached their rate limit.
     sim.ratelimit.limits.user_calls = 1
     http.get("/me", params={"access_token": token})
     assert http.get("/me", params={"access_token": token}).json()["error"]["code"] == 17
@@ -123,6 +124,7 @@ def test_get_carries_a_quoted_etag_and_a_match_returns_304(http, token, demo):
 
 
 def test_a_changed_resource_gets_a_new_etag_and_200(http, token, demo):
+    # core-flows.md §3.4: "Otherwise it returns a normal 200 response".
     act = demo["active_ad_account_id"]
     params = {"access_token": token, "fields": "name"}
     etag = http.get(f"/{act}", params=params).headers["etag"]
@@ -157,6 +159,7 @@ def test_development_tier_shows_in_headers_and_uses_the_smaller_quota(http, sim,
 
 
 def test_one_account_can_have_its_own_tier(http, sim, token, demo):
+    # core-flows.md §6.2 item 2: ads_api_access_tier per account header.
     act = demo["active_ad_account_id"]
     sim.world.ad_account(act).tier = "development_access"
     r = http.get(f"/{act}", params={"access_token": token})

@@ -43,6 +43,7 @@ def test_errors_use_graphs_envelope_with_a_trace_id(http):
 
 
 def test_json_request_bodies_are_read_like_form_fields(http, token, demo):
+    # CONTRACT.md §3: params merge query, form and JSON bodies.
     act = demo["active_ad_account_id"]
     r = http.post(f"/{act}", json={"access_token": token, "name": "From JSON"})
     assert r.json() == {"success": True}
@@ -53,6 +54,7 @@ def test_json_request_bodies_are_read_like_form_fields(http, token, demo):
 
 
 def test_a_crashing_handler_answers_code_1_and_the_server_keeps_serving(http, sim, token):
+    # core-flows.md §7.2: 1 API Unknown; DECISIONS.md "HTTP statuses".
     from graph_sim.core import route
 
     @route("GET", "/coretest_crash")

@@ -35,6 +35,7 @@ def test_token_is_read_from_the_authorization_header(http, token):
 
 
 def test_token_is_read_from_a_form_field_on_post(http, token, demo):
+    # core-flows.md §8 item 2: token from the query or form parameter.
     r = http.post(f"/{demo['active_ad_account_id']}", data={"access_token": token, "name": "X"})
     assert r.json() == {"success": True}
 
@@ -64,6 +65,7 @@ def test_missing_scope_is_code_200(http, mint):
 
 
 def test_ads_read_alone_can_list_accounts(http, mint):
+    # core-flows.md §1.4: ads_read reads.
     reader = mint(scopes=["ads_read"])
     assert http.get("/me/adaccounts", params={"access_token": reader}).status_code == 200
 
@@ -81,6 +83,7 @@ def test_appsecret_proof_required_rejects_a_missing_proof(http, sim, token):
 
 
 def test_appsecret_proof_required_rejects_a_wrong_proof(http, sim, token, demo):
+    # reference.md §10 item 2: a proof ≠ HMAC fails; DECISIONS.md code 100.
     sim.config.require_appsecret_proof = True
     wrong = _proof("not-the-secret", token)
     r = http.get("/me", params={"access_token": token, "appsecret_proof": wrong})
@@ -107,6 +110,7 @@ def test_appsecret_proof_is_hmac_sha256_of_the_token_keyed_with_the_secret(http,
 
 
 def test_a_wrong_proof_is_rejected_even_when_not_required(http, token):
+    # DECISIONS.md "appsecret_proof": a proof that is sent is checked.
     r = http.get("/me", params={"access_token": token, "appsecret_proof": "00" * 32})
     assert _error(r) == (100, None)
 
@@ -120,10 +124,12 @@ def test_deprecated_version_is_error_2635(http, sim, token):
 
 
 def test_app_token_cannot_use_me(http, demo):
+    # DECISIONS.md "Token errors": /me with an app token → 2500.
     r = http.get("/me", params={"access_token": f"{demo['app_id']}|{demo['app_secret']}"})
     assert r.status_code == 400 and _error(r)[0] == 2500
 
 
 def test_wrong_method_on_a_known_path_is_unsupported_request(http, token):
+    # reference.md §8.2: 100 [33] unsupported request.
     r = http.put("/oauth/access_token", params={"access_token": token})
     assert _error(r) == (100, 33)

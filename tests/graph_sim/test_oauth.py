@@ -108,11 +108,13 @@ def test_redirect_uri_must_match_the_dialog_exactly_including_trailing_slash(htt
 
 
 def test_an_unknown_code_is_rejected(http, demo):
+    # core-flows.md §8 item 5: invalid code → error; DECISIONS.md 100/36007.
     r = _exchange(http, demo, "AQnot-a-real-code")
     assert (r.json()["error"]["code"], r.json()["error"]["error_subcode"]) == (100, 36007)
 
 
 def test_a_wrong_client_secret_is_rejected(http, demo):
+    # core-flows.md §1.5 step 3: client_secret; DECISIONS.md 100/36010.
     code = _approve(http, demo)["code"]
     r = _exchange(http, demo, code, client_secret="0" * 32)
     assert r.status_code == 400
@@ -120,6 +122,7 @@ def test_a_wrong_client_secret_is_rejected(http, demo):
 
 
 def test_codes_expire_after_ten_minutes(http, demo, sim):
+    # DECISIONS.md "OAuth code exchange errors": codes live 10 minutes.
     code = _approve(http, demo)["code"]
     sim.clock.advance(sim.config.timings.oauth_code_ttl + 1)
     assert _exchange(http, demo, code).json()["error"]["error_subcode"] == 36007
@@ -147,6 +150,7 @@ def test_short_lived_token_exchanges_for_a_sixty_day_token(http, demo, sim):
 
 
 def test_exchanging_an_expired_token_fails_with_190(http, demo, sim, mint):
+    # core-flows.md §1.5 step 5; DECISIONS.md "Token lifetimes".
     expired = mint(long_lived=False)
     sim.clock.advance(3 * 3600)
     r = http.get(
@@ -180,6 +184,7 @@ def test_debug_token_with_an_app_token_describes_a_user_token(http, demo, token,
 
 
 def test_debug_token_reports_an_expired_token_as_invalid_with_its_error(http, demo, sim, mint):
+    # core-flows.md §1.5 step 4; DECISIONS.md "debug_token shape".
     short = mint(long_lived=False)
     sim.clock.advance(3 * 3600)
     app_token = f"{demo['app_id']}|{demo['app_secret']}"
@@ -191,6 +196,7 @@ def test_debug_token_reports_an_expired_token_as_invalid_with_its_error(http, de
 
 
 def test_debug_token_reports_an_unknown_token_as_invalid(http, demo):
+    # DECISIONS.md "debug_token shape": unknown → is_valid false.
     app_token = f"{demo['app_id']}|{demo['app_secret']}"
     data = http.get(
         "/debug_token", params={"input_token": "EAAbogus", "access_token": app_token}
@@ -221,6 +227,7 @@ def test_deleting_all_permissions_invalidates_the_token(http, token):
 
 
 def test_deleting_one_permission_drops_only_that_scope(http, token, demo):
+    # core-flows.md §1.7: permissions can be revoked; §1.4 ads_read reads.
     r = http.delete("/me/permissions/ads_management", params={"access_token": token})
     assert r.json() == {"success": True}
     perms = http.get("/me/permissions", params={"access_token": token}).json()["data"]
@@ -232,11 +239,13 @@ def test_deleting_one_permission_drops_only_that_scope(http, token, demo):
 
 @pytest.mark.parametrize("bad", [{"client_id": "999"}, {"scope": "ads_management,not_a_perm"}])
 def test_dialog_with_a_bad_app_or_scope_shows_an_error_page(http, demo, bad):
+    # DECISIONS.md "OAuth dialog": bad client_id/scope → HTML 400.
     r = http.get("/dialog/oauth", params=_dialog_params(demo, **bad))
     assert r.status_code == 400
 
 
 def test_return_scopes_reports_granted_and_denied_permissions(http, demo):
+    # DECISIONS.md "OAuth dialog"; core-flows.md §1.5 (subset grants).
     query = _approve(http, demo, grant="ads_read", return_scopes="true")
     assert query["granted_scopes"] == "ads_read"
     assert query["denied_scopes"] == "ads_management,business_management"
