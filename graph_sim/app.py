@@ -30,6 +30,9 @@ from graph_sim.state import World, get_attr
 log = logging.getLogger("graph_sim")
 
 _VERSION = re.compile(r"^/(v\d+\.\d+)(/.*)?$")
+# Paths besides the root where a POST carrying `batch` is a sync batch (core-flows.md §3.3:
+# "Examples also post to `/me?batch=` and `/PAGE-ID?batch=`"; only `/me` is served so far).
+BATCH_PATHS = ("/me",)
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Simulator:
             start=self.config.clock_start,
         )
         self.lock = threading.RLock()
+        self._in_before_call = False  # set while the before-call hooks run (no re-entry)
         self.reset()
 
     def reset(self, seed: int | None = None) -> None:
@@ -221,6 +225,7 @@ class Simulator:
         version = match.group(1) if match else self.config.default_version
         unversioned = (match.group(2) or "/") if match else (path or "/")
         with self.lock:
+            self._run_before_call_hooks()
             req = SimRequest(
                 sim=self,
                 http=http,
@@ -268,6 +273,21 @@ class Simulator:
         out.delay = delay
         return out
 
+    def _run_before_call_hooks(self) -> None:
+        """The plug-ins' `@before_call` hooks (CONTRACT.md §6), once per call; not for calls a
+        hook itself makes through `handle` (async work dispatching its requests)."""
+        if self._in_before_call or not REGISTRY.before_call_hooks:
+            return
+        self._in_before_call = True
+        try:
+            for _order, hook in sorted(REGISTRY.before_call_hooks, key=lambda h: h[0]):
+                try:
+                    hook(self)
+                except Exception:  # a plug-in's bug must not take every call down
+                    log.exception("graph_sim before-call hook %r failed", hook)
+        finally:
+            self._in_before_call = False
+
     def _run(
         self, req: SimRequest, record: CallRecord, extra_headers: dict[str, str]
     ) -> tuple[Any, float]:
@@ -278,7 +298,7 @@ class Simulator:
                 "latest version.",
                 code=2635,
             )
-        route, path_params, allowed = self._match(req.method, req.path)
+        route, path_params, allowed = self._match(req.method, self._routing_path(req))
         auth_mode = route.auth if route else "user"
         if auth_mode != "none":
             value = auth.token_from(req.params, req.headers)
@@ -375,6 +395,18 @@ class Simulator:
         if account is not None and account.tier:
             return account.tier
         return self.config.limits.tier
+
+    def _routing_path(self, req: SimRequest) -> str:
+        """The path to route on: a POST with a non-empty `batch` on one of BATCH_PATHS goes to
+        the batch endpoint at `/`; everything else (GET /me, POST /me without `batch`) routes
+        as usual. The call is still logged and fault-matched under its own path."""
+        if (
+            req.method == "POST"
+            and req.path.rstrip("/") in BATCH_PATHS
+            and req.params.get("batch") not in (None, "")
+        ):
+            return "/"
+        return req.path
 
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         allowed = False

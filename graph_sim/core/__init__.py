@@ -11,6 +11,7 @@ from graph_sim.core.fields import (
 from graph_sim.core.paging import decode_cursor, encode_cursor, paginate
 from graph_sim.core.registry import (
     REGISTRY,
+    before_call,
     control_route,
     node_deleter,
     node_edge,
@@ -28,6 +29,7 @@ __all__ = [
     "GraphError",
     "SimRequest",
     "SimResponse",
+    "before_call",
     "control_route",
     "decode_cursor",
     "edge_fields",

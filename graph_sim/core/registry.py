@@ -50,6 +50,8 @@ class Registry:
     seeders: list[tuple[int, Handler]] = field(default_factory=list)
     # (METHOD, path under /__sim__/) → handler(sim, params) for plug-in control endpoints.
     controls: dict[tuple[str, str], Handler] = field(default_factory=dict)
+    # (order, hook(sim)) run before every Graph call the simulator handles (see before_call).
+    before_call_hooks: list[tuple[int, Handler]] = field(default_factory=list)
 
     def node(self, node_type: str) -> NodeHandlers:
         return self.nodes.setdefault(node_type, NodeHandlers())
@@ -163,6 +165,22 @@ def seeder(order: int = 100) -> Callable[[Handler], Handler]:
     def decorator(handler: Handler) -> Handler:
         REGISTRY.seeders.append((order, handler))
         return handler
+
+    return decorator
+
+
+def before_call(order: int = 100) -> Callable[[Handler], Handler]:
+    """Run `hook(sim)` before every Graph call the simulator handles (lowest `order` first), to
+    bring lazily computed state up to the simulator clock, e.g. async work that creates objects
+    other endpoints list. The hook runs under `sim.lock` before the call's own routing and token
+    check, for top-level calls and batch operations alike but not for `/__sim__/` control calls;
+    calls a hook makes through `sim.handle` do not run the hooks again. Keep it cheap when there
+    is nothing to do (it runs on every call). An exception in a hook is logged and the call goes
+    on."""
+
+    def decorator(hook: Handler) -> Handler:
+        REGISTRY.before_call_hooks.append((order, hook))
+        return hook
 
     return decorator
 

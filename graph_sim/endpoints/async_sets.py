@@ -12,6 +12,7 @@ from typing import Any
 from graph_sim.core import (
     SimRequest,
     SimResponse,
+    before_call,
     control_route,
     edge_fields,
     edge_names,
@@ -113,19 +114,44 @@ def _job_seconds(sim: Any) -> float:
 # Progression over simulated time
 
 
+def _pending(world: Any) -> dict[str, None]:
+    """Ids of the sets that may still change on their own (unfinished, or completed with their
+    notification not sent yet), in creation order: what each call has to look at."""
+    return world.__dict__.setdefault("_async_pending_sets", {})
+
+
 def advance_async_work(sim: Any) -> None:
     """Bring every unfinished set up to the simulated now.
 
-    Sets progress lazily: any call to these endpoints advances all of them. Other modules (or a
-    core "before each call" hook, once there is one) may call this to make the ads a set creates
-    visible without reading the set first.
+    The core runs this before every Graph call (`@before_call` below), so the ads a set creates
+    show in `/act_<id>/ads` once their time has come, whoever asks; call it directly to advance
+    without making a call.
     """
     world = sim.world
     with sim.lock:
-        for request_set in world.all("async_request_set"):
+        pending = _pending(world)
+        for set_id in list(pending):
+            request_set = world.get(set_id, "async_request_set")
+            if request_set is None:
+                pending.pop(set_id, None)
+                continue
             if not _is_completed(world, request_set):
                 _advance(sim, request_set)
             _maybe_notify(sim, request_set)
+            if _is_completed(world, request_set) and (
+                request_set.notification_mode != "ON_COMPLETE"
+                or request_set.notification_status != "not_sent"
+            ):
+                # Nothing left to happen on the clock; a later `notification_mode` update on a
+                # completed set notifies from the updater itself.
+                pending.pop(set_id, None)
+
+
+@before_call(order=100)
+def _advance_before_each_call(sim: Any) -> None:
+    """CONTRACT.md §6: lazy progress on the simulator clock, before any call reads the world."""
+    if _pending(sim.world):
+        advance_async_work(sim)
 
 
 def _advance(sim: Any, request_set: AsyncRequestSet) -> None:
@@ -393,7 +419,6 @@ def _list_requests(req: SimRequest, items: list[AsyncRequest]) -> dict[str, Any]
 
 def _list_sets(req: SimRequest, account_id: str, kind: str) -> dict[str, Any]:
     account = req.account(account_id, write=False)
-    advance_async_work(req.sim)
     sets = req.world.query("async_request_set", account_id=account.account_id, kind=kind)
     completed = req.bool_param("is_completed")
     if completed is not None:
@@ -446,6 +471,11 @@ def _new_set(req: SimRequest, account_id: str, name: str, kind: str) -> AsyncReq
     return request_set
 
 
+def _store_set(world: Any, request_set: AsyncRequestSet) -> None:
+    world.put(request_set)
+    _pending(world)[request_set.id] = None
+
+
 def _scope_id(value: Any) -> int | None:
     try:
         return int(str(value).strip().strip('"'))
@@ -457,7 +487,6 @@ def _scope_id(value: Any) -> int | None:
 def asyncadrequestsets_create(req: SimRequest, account_id: str) -> dict[str, Any]:
     """reference.md §3.9: `name` and `ad_specs` required, error 100 → {"id"}."""
     account = req.account(account_id, write=True)
-    advance_async_work(req.sim)
     name = req.param("name")
     if not name:
         raise invalid_parameter("The parameter name is required")
@@ -481,7 +510,7 @@ def asyncadrequestsets_create(req: SimRequest, account_id: str) -> dict[str, Any
         req.world.put(item)
         request_set.request_ids.append(item.id)
     request_set.processing_order = list(request_set.request_ids)
-    req.world.put(request_set)
+    _store_set(req.world, request_set)
     return {"id": request_set.id}
 
 
@@ -490,7 +519,6 @@ def asyncadcreatives_create(req: SimRequest, account_id: str) -> dict[str, Any]:
     """reference.md §3.8: `creative_spec` and `name` required, error 100 → {"id"} of a set
     holding one request that creates the creative (POST /act_<id>/adcreatives)."""
     account = req.account(account_id, write=True)
-    advance_async_work(req.sim)
     name = req.param("name")
     if not name:
         raise invalid_parameter("The parameter name is required")
@@ -511,7 +539,7 @@ def asyncadcreatives_create(req: SimRequest, account_id: str) -> dict[str, Any]:
     req.world.put(item)
     request_set.request_ids.append(item.id)
     request_set.processing_order = [item.id]
-    req.world.put(request_set)
+    _store_set(req.world, request_set)
     return {"id": request_set.id}
 
 
@@ -536,7 +564,6 @@ def _missing_194(name: str) -> GraphError:
 def async_batch_requests_create(req: SimRequest, account_id: str) -> dict[str, Any]:
     """reference.md §3.7: `name`, `adbatch` (≤ 1000 operations) → {"id"} of a request set."""
     account = req.account(account_id, write=True)
-    advance_async_work(req.sim)
     name = req.param("name")
     if not name:
         raise _missing_194("name")
@@ -569,7 +596,7 @@ def async_batch_requests_create(req: SimRequest, account_id: str) -> dict[str, A
         ids_by_index[op.index] = item.id
     # Dependent operations run after what they reference (independent ones keep input order).
     request_set.processing_order = [ids_by_index[op.index] for op in execution_order(ops)]
-    req.world.put(request_set)
+    _store_set(req.world, request_set)
     return {"id": request_set.id}
 
 
@@ -604,20 +631,17 @@ def async_requests_list(req: SimRequest, account_id: str) -> dict[str, Any]:
 
 @node_reader("async_request_set")
 def async_set_read(req: SimRequest, request_set: AsyncRequestSet) -> dict[str, Any]:
-    advance_async_work(req.sim)
     return _render_set(req, request_set)
 
 
 @node_edge("async_request_set", "requests")
 def async_set_requests(req: SimRequest, request_set: AsyncRequestSet) -> dict[str, Any]:
-    advance_async_work(req.sim)
     return _list_requests(req, _requests(req.world, request_set))
 
 
 @node_updater("async_request_set")
 def async_set_update(req: SimRequest, request_set: AsyncRequestSet) -> Any:
     """core-flows.md §8 item 28: name always; notification_* only before it is sent → `true`."""
-    advance_async_work(req.sim)
     mode, uri = _notification_params(req)
     if (mode is not None or uri is not None) and request_set.notification_status != "not_sent":
         raise invalid_parameter(
@@ -637,7 +661,6 @@ def async_set_update(req: SimRequest, request_set: AsyncRequestSet) -> Any:
 @node_deleter("async_request_set")
 def async_set_cancel(req: SimRequest, request_set: AsyncRequestSet) -> Any:
     """Cancels every request not processed yet → `true`."""
-    advance_async_work(req.sim)
     for item in _requests(req.world, request_set):
         if item.status == "INITIAL":
             item.status = "CANCELED"
@@ -648,14 +671,12 @@ def async_set_cancel(req: SimRequest, request_set: AsyncRequestSet) -> Any:
 
 @node_reader("async_request")
 def async_request_read(req: SimRequest, item: AsyncRequest) -> dict[str, Any]:
-    advance_async_work(req.sim)
     return _render_request(req, item)
 
 
 @node_deleter("async_request")
 def async_request_cancel(req: SimRequest, item: AsyncRequest) -> Any:
     """Only a request not processed yet (Initial) can be canceled → `true`."""
-    advance_async_work(req.sim)
     if item.status != "INITIAL":
         raise invalid_parameter(
             f"The async request {item.id} is {item.status} and can no longer be canceled; only "
@@ -678,7 +699,6 @@ def _true() -> SimResponse:
 @node_edge("adset", "asyncadrequests")
 @node_edge("campaign", "asyncadrequests")
 def scope_async_requests(req: SimRequest, obj: Any) -> dict[str, Any]:
-    advance_async_work(req.sim)
     obj_id = str(_attr(obj, "id"))
     scopes = {_scope_id(obj_id)}
     if req.world.node_type(obj_id) == "campaign":

@@ -112,8 +112,9 @@ def seed_objects(world: World, rng: random.Random) -> None:
                 )
                 adset.campaign_id = campaign.id
                 adset.data = {
-                    "daily_budget": rng.choice([1000, 2000, 2500, 5000])
-                    * (150 if account.currency == "JPY" else 1),
+                    "daily_budget": seed_budget(
+                        rng.choice([1000, 2000, 2500, 5000]), account.currency
+                    ),
                     "billing_event": "IMPRESSIONS",
                     "optimization_goal": {
                         "OUTCOME_TRAFFIC": "LINK_CLICKS",
@@ -204,6 +205,28 @@ def seed_objects(world: World, rng: random.Random) -> None:
 
 
 _COUNTRY = {"USD": "US", "EUR": "DE", "GBP": "GB", "JPY": "JP"}
+
+# Currencies without a minor unit (reference.md L81: budgets are "in the account currency's
+# basic unit (cents for USD; basic unit for JPY/KRW)"), with rough units per US dollar.
+ZERO_DECIMAL_PER_USD = {
+    "JPY": 150, "KRW": 1350, "CLP": 930, "COP": 4000, "HUF": 360, "IDR": 16000, "ISK": 140,
+    "PYG": 7300, "TWD": 32, "VND": 25000,
+}  # fmt: skip
+
+
+def seed_budget(cents: int, currency: str) -> int:
+    """A seeded budget in the account's basic unit. The plan's amounts are cents (1000 = 10.00):
+    two-decimal currencies keep the same face value (10.00 EUR); zero-decimal ones get the
+    dollar amount converted and rounded to two significant figures (1000 → 1,500 JPY, not the
+    cents times 150 = 150,000 JPY the seed once had)."""
+    rate = ZERO_DECIMAL_PER_USD.get(currency.upper())
+    if rate is None:
+        return cents
+    whole = cents / 100 * rate
+    step = 10 ** max(0, len(str(int(whole))) - 2)
+    return max(step, round(whole / step) * step)
+
+
 _CTAS = ["SHOP_NOW", "LEARN_MORE", "SIGN_UP", "ORDER_NOW"]
 _MESSAGES = [
     "Fresh roast, delivered to your door.",

@@ -321,3 +321,33 @@ def test_async_creative_set_creates_the_creative(http, token, demo, sim, job):
         f"/{account}/asyncadcreatives", data={"access_token": token, "name": "no spec"}
     )
     assert missing.status_code == 400 and missing.json()["error"]["code"] == 100
+
+
+def _ad_names(http, token, account):
+    return {
+        ad["name"] for ad in _get(http, token, f"/{account}/ads", fields="name", limit=200)["data"]
+    }
+
+
+def test_ads_made_by_a_set_are_listed_on_the_account_without_reading_the_set(
+    http, token, demo, sim, job
+):
+    # core-flows.md §3.1: ad_specs are "One spec per ad"; once a request has run its ad exists
+    # for every reader (DECISIONS.md "Async request sets: states and timing": progress is
+    # computed before each call, CONTRACT.md §6).
+    account = demo["active_ad_account_id"]
+    _create(http, token, demo, [_spec(demo, "listed async ad")])
+    assert "listed async ad" not in _ad_names(http, token, account)
+    sim.clock.advance(2 * job)
+    assert "listed async ad" in _ad_names(http, token, account)
+
+
+def test_a_set_completes_on_the_clock_and_notifies_whatever_is_called(http, token, demo, sim, job):
+    # core-flows.md §3.1: ON_COMPLETE "notify when the whole set is done" — any call after the
+    # set's time brings it up to date, not only calls to the set's own endpoints.
+    set_id = _create(http, token, demo, [_spec(demo, "a1")], notification_mode="ON_COMPLETE")
+    sim.clock.advance(2 * job)
+    http.get("/me", params={"access_token": token})
+    assert [n["set_id"] for n in notifications(sim)] == [set_id]
+    in_set = [c for c in sim.calls if c.in_batch and c.path.endswith("/ads")]
+    assert [c.status for c in in_set] == [200]

@@ -402,3 +402,34 @@ def test_two_ad_sets_under_one_campaign_in_one_batch_fail_the_second(http, token
     assert first["code"] == 200, first["body"]
     assert second["code"] == 400
     assert json.loads(second["body"])["error"]["code"] == 100
+
+
+def test_post_me_with_a_batch_parameter_runs_the_batch(http, token, sim):
+    # core-flows.md §3.3: "Examples also post to `/me?batch=` and `/PAGE-ID?batch=`" (only /me
+    # is served; DECISIONS.md "Sync batch: bodies, tokens, headers, limits").
+    ops = [{"method": "GET", "relative_url": "me?fields=name"}]
+    for path in ("/me", "/v25.0/me", "/me/"):
+        response = _batch(http, ops, token, path=path)
+        assert response.status_code == 200, response.text
+        (item,) = response.json()
+        assert item["code"] == 200 and json.loads(item["body"])["name"] == "Dana Demo"
+    query = http.post("/me", params={"batch": json.dumps(ops), "access_token": token})
+    assert json.loads(query.json()[0]["body"])["name"] == "Dana Demo"
+    outer = [c for c in sim.calls if not c.in_batch]
+    assert {(c.method, c.path.rstrip("/"), c.kind) for c in outer} == {("POST", "/me", "batch")}
+
+
+def test_me_without_a_batch_keeps_its_answers_and_errors(http, token, sim, demo):
+    # core-flows.md §8 item 2 (no token → 104) and DECISIONS.md "Missing access token: code
+    # 104" / "Token errors and their subcodes" (an app token on /me → 2500): unchanged.
+    ops = json.dumps([{"method": "GET", "relative_url": "me"}])
+    assert http.get("/me").json()["error"]["code"] == 104
+    assert http.post("/me", data={"batch": ops}).json()["error"]["code"] == 104
+    app_token = f"{demo['app_id']}|{demo['app_secret']}"
+    assert http.get("/me", params={"access_token": app_token}).json()["error"]["code"] == 2500
+    assert http.post("/me", data={"access_token": app_token}).json()["error"]["code"] == 2500
+    for method, data in (("POST", {}), ("POST", {"batch": ""}), ("DELETE", {})):
+        error = http.request(method, "/me", params={"access_token": token, **data}).json()["error"]
+        assert (error["code"], error["error_subcode"]) == (100, 33)
+    read = http.get("/me", params={"access_token": token, "batch": ops, "fields": "name"})
+    assert read.json() == {"id": demo["user_id"], "name": "Dana Demo"}

@@ -184,3 +184,16 @@ def test_running_ads_feed_the_rate_limit_quota(sim, demo):
 
     account = demo["active_ad_account_id"].removeprefix("act_")
     assert active_ads(sim.world, account) >= 2
+
+
+def test_seeded_yen_ad_sets_have_daily_budgets_of_a_few_thousand_whole_yen(api, http, token, demo):
+    # reference.md §1 (L81): budgets are "in the account currency's basic unit (cents for USD;
+    # basic unit for JPY/KRW)" — a yen budget is whole yen, so the seed's 10-50 dollar plan is
+    # 1,500-7,500 yen a day, not cents times 150.
+    jpy = Api(http, token, demo["ad_account_by_currency"]["JPY"])
+    yen = jpy.get(f"/{jpy.act}/adsets", fields="daily_budget").json()["data"]
+    assert yen and all(1_000 <= int(a["daily_budget"]) <= 10_000 for a in yen)
+    week = jpy.get(f"/{jpy.act}/insights", date_preset="last_7d", fields="spend").json()["data"]
+    assert 0 < int(week[0]["spend"]) <= 7 * sum(int(a["daily_budget"]) for a in yen)
+    usd = api.get(f"/{api.act}/adsets", fields="daily_budget").json()["data"]
+    assert usd and all(1_000 <= int(a["daily_budget"]) <= 5_000 for a in usd)  # 10-50 dollars
