@@ -25,6 +25,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from graph_sim import currency as currencies
+
 # --- inputs -----------------------------------------------------------------------------------
 
 HIDDEN_STATUSES = frozenset({"ARCHIVED", "DELETED"})
@@ -104,20 +106,13 @@ class AdRecord:
 
 # --- currencies ---------------------------------------------------------------------------------
 
-# Currencies whose basic unit is the major unit (reference.md §1 "basic unit for JPY/KRW").
-ZERO_DECIMAL = frozenset({"JPY", "KRW", "CLP", "ISK", "VND", "PYG", "HUF", "TWD"})
-# Rough units per US dollar, so a yen account spends a plausible number of yen.
-_PER_USD = {
-    "USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36, "AUD": 1.52, "NZD": 1.65, "CHF": 0.9,
-    "SEK": 10.5, "NOK": 10.6, "DKK": 6.9, "PLN": 4.0, "JPY": 150.0, "KRW": 1350.0, "INR": 83.0,
-    "BRL": 5.0, "MXN": 17.0, "SGD": 1.35, "HKD": 7.8, "ZAR": 18.5, "TRY": 32.0, "CLP": 930.0,
-    "HUF": 360.0, "TWD": 32.0,
-}  # fmt: skip
+ZERO_DECIMAL = currencies.ZERO_DECIMAL
+_PER_USD = currencies.PER_USD
 
 
-def currency_offset(currency: str) -> int:
+def currency_offset(code: str) -> int:
     """Minor units per major unit."""
-    return 1 if currency.upper() in ZERO_DECIMAL else 100
+    return currencies.minor_per_major(code)
 
 
 def format_money(minor: int, currency: str) -> str:

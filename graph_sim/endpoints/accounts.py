@@ -14,6 +14,7 @@ from graph_sim.core import (
     paginate,
     render_fields,
 )
+from graph_sim.currency import minor_per_major
 from graph_sim.errors import GraphError, invalid_parameter
 from graph_sim.state import AdAccount, App, Business, InstagramAccount, Page, User
 
@@ -284,12 +285,9 @@ def read_instagram_account(req: SimRequest, account: InstagramAccount) -> dict[s
     )
 
 
-# Currencies without a minor unit: `spend_cap` in standard denomination equals the basic unit.
-ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "CLP", "VND", "TWD", "HUF", "ISK", "COP", "IDR"}
-
-
 def to_minor_units(amount: float, currency: str) -> int:
-    return round(amount) if currency in ZERO_DECIMAL_CURRENCIES else round(amount * 100)
+    """`spend_cap` in standard denomination → basic units (the same number for JPY)."""
+    return round(amount * minor_per_major(currency))
 
 
 @node_updater("adaccount")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from graph_sim.currency import PER_USD, is_zero_decimal
 from graph_sim.objects.model import (
     AD,
     ADSET,
@@ -206,22 +207,14 @@ def seed_objects(world: World, rng: random.Random) -> None:
 
 _COUNTRY = {"USD": "US", "EUR": "DE", "GBP": "GB", "JPY": "JP"}
 
-# Currencies without a minor unit (reference.md L81: budgets are "in the account currency's
-# basic unit (cents for USD; basic unit for JPY/KRW)"), with rough units per US dollar.
-ZERO_DECIMAL_PER_USD = {
-    "JPY": 150, "KRW": 1350, "CLP": 930, "COP": 4000, "HUF": 360, "IDR": 16000, "ISK": 140,
-    "PYG": 7300, "TWD": 32, "VND": 25000,
-}  # fmt: skip
-
-
 def seed_budget(cents: int, currency: str) -> int:
     """A seeded budget in the account's basic unit. The plan's amounts are cents (1000 = 10.00):
     two-decimal currencies keep the same face value (10.00 EUR); zero-decimal ones get the
     dollar amount converted and rounded to two significant figures (1000 → 1,500 JPY, not the
     cents times 150 = 150,000 JPY the seed once had)."""
-    rate = ZERO_DECIMAL_PER_USD.get(currency.upper())
-    if rate is None:
+    if not is_zero_decimal(currency):
         return cents
+    rate = PER_USD[currency.upper()]
     whole = cents / 100 * rate
     step = 10 ** max(0, len(str(int(whole))) - 2)
     return max(step, round(whole / step) * step)

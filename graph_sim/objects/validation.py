@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from graph_sim.currency import is_zero_decimal
 from graph_sim.errors import GraphError, invalid_parameter
 from graph_sim.objects import enums
 from graph_sim.objects import params as p
@@ -75,12 +76,11 @@ def json_object(raw: Any, name: str) -> dict[str, Any]:
 
 # --- money -------------------------------------------------------------------------------
 
-_ZERO_DECIMAL = {"JPY", "KRW", "CLP", "COP", "CRC", "HUF", "ISK", "IDR", "PYG", "TWD", "VND"}
 
 
 def money(amount: int, currency: str) -> str:
     """Minor units as the account currency reads: 100 USD → "$1.00", 150 JPY → "150 JPY"."""
-    if currency in _ZERO_DECIMAL:
+    if is_zero_decimal(currency):
         return f"{amount} {currency}"
     major = f"{amount / 100:.2f}"
     return f"${major}" if currency == "USD" else f"{major} {currency}"
