@@ -217,13 +217,29 @@ class Faults:
                     continue
                 if fault.after_apply != after_apply or not fault.matches(method, path, kinds):
                     continue
-                if fault.times is not None and fault.fired >= fault.times:
-                    continue
-                fault.matched += 1
-                if fault.every is not None and fault.matched % fault.every != 0:
-                    continue
-                if fault.rate is not None and self._rng.random() >= fault.rate:
-                    continue
-                fault.fired += 1
-                return fault
+                if self._fires(fault):
+                    return fault
         return None
+
+    def take(self, kind: str, path: str) -> Fault | None:
+        """The next plan of a plug-in's own kind (e.g. `video_processing`, `batch_timeout`) that
+        fires for the object at `path` (a plan's path `*` fires for any object)."""
+        with self._lock:
+            for fault in self.plans:
+                if fault.kind != kind or fault.path not in ("*", path):
+                    continue
+                if self._fires(fault):
+                    return fault
+        return None
+
+    def _fires(self, fault: Fault) -> bool:
+        """Count a match and say whether the plan fires now (times, every, rate); under the lock."""
+        if fault.times is not None and fault.fired >= fault.times:
+            return False
+        fault.matched += 1
+        if fault.every is not None and fault.matched % fault.every != 0:
+            return False
+        if fault.rate is not None and self._rng.random() >= fault.rate:
+            return False
+        fault.fired += 1
+        return True

@@ -332,18 +332,7 @@ def batch_timeout_fires(sim: Any) -> bool:
     """Fault hook: `sim.faults.add("error", kind="batch_timeout", ...)` (times/every apply per
     operation). Once it fires, that operation and every later one come back as `null`
     (seeds "Timeouts": a partially completed batch)."""
-    faults = getattr(sim, "faults", None)
-    for fault in list(getattr(faults, "plans", []) or []):
-        if fault.kind != "batch_timeout":
-            continue
-        if fault.times is not None and fault.fired >= fault.times:
-            continue
-        fault.matched += 1
-        if fault.every is not None and fault.matched % fault.every != 0:
-            continue
-        fault.fired += 1
-        return True
-    return False
+    return sim.faults.take("batch_timeout", "*") is not None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -162,23 +162,13 @@ def _processing_fault(req: SimRequest, video: AdVideo) -> tuple[int, str] | None
     Only plans that name this kind apply (a catch-all plan is meant for HTTP calls). `path` may
     narrow it to one video: `path="/<video_id>"`.
     """
-    faults = getattr(req.sim, "faults", None)
-    for fault in list(getattr(faults, "plans", []) or []):
-        if fault.kind != "video_processing":
-            continue
-        if fault.path not in ("*", f"/{video.id}"):
-            continue
-        if fault.times is not None and fault.fired >= fault.times:
-            continue
-        fault.matched += 1
-        if fault.every is not None and fault.matched % fault.every != 0:
-            continue
-        fault.fired += 1
-        return (
-            fault.code or 351,  # reference.md §3.6: "problem with the video file"
-            fault.message or "Video processing failed: the file could not be transcoded.",
-        )
-    return None
+    fault = req.sim.faults.take("video_processing", f"/{video.id}")
+    if fault is None:
+        return None
+    return (
+        fault.code or 351,  # reference.md §3.6: "problem with the video file"
+        fault.message or "Video processing failed: the file could not be transcoded.",
+    )
 
 
 def apply_text_params(req: SimRequest, video: AdVideo) -> None:

@@ -78,26 +78,17 @@ def _planned_fault(world: World, obj: AdObject) -> PostProcessingFault | None:
     `sim.faults.add("error", kind="post_processing_ad", times=2, code=1815869, message=...)`
     (kind `post_processing_<campaign|adset|ad|adcreative>`; `path="/<id>"` narrows it to one
     object on its next edit)."""
-    faults = getattr(getattr(world, "sim", None), "faults", None)
-    for plan in list(getattr(faults, "plans", []) or []):
-        if plan.kind != f"post_processing_{obj.node_type}":
-            continue
-        if plan.path not in ("*", f"/{obj.id}"):
-            continue
-        if plan.times is not None and plan.fired >= plan.times:
-            continue
-        plan.matched += 1
-        if plan.every is not None and plan.matched % plan.every != 0:
-            continue
-        plan.fired += 1
-        fault = PostProcessingFault()
-        if plan.code:
-            fault.error_code = plan.code
-            fault.error_summary = "Post-processing failed"
-        if plan.message:
-            fault.error_message = plan.message
-        return fault
-    return None
+    sim = getattr(world, "sim", None)
+    plan = sim.faults.take(f"post_processing_{obj.node_type}", f"/{obj.id}") if sim else None
+    if plan is None:
+        return None
+    fault = PostProcessingFault()
+    if plan.code:
+        fault.error_code = plan.code
+        fault.error_summary = "Post-processing failed"
+    if plan.message:
+        fault.error_message = plan.message
+    return fault
 
 
 def begin_review(world: World, ad: AdObject) -> None:

@@ -132,3 +132,18 @@ def test_faults_match_on_a_route_kind_or_buc_type(http, sim, token, demo):
     assert r.json()["error"]["code"] == 613
     r = http.get(f"/{demo['active_ad_account_id']}", params={"access_token": token})
     assert r.json()["error"]["code"] == 80004
+
+
+def test_plugin_fault_kinds_fire_by_object_path_times_and_rate():
+    # Plug-ins' own fault kinds (video_processing, batch_timeout, post_processing_<type>) share
+    # the core's counting: path narrows to one object, times caps, rate is seeded.
+    from graph_sim.faults import Faults
+
+    faults = Faults(seed=1)
+    faults.add("error", kind="video_processing", path="/42", times=2)
+    assert faults.take("video_processing", "/7") is None
+    assert [faults.take("video_processing", "/42") is not None for _ in range(3)] == [
+        True, True, False]
+    faults.add("error", kind="batch_timeout", rate=0.5)
+    fired = sum(faults.take("batch_timeout", "*") is not None for _ in range(200))
+    assert 70 < fired < 130
