@@ -16,7 +16,7 @@ from tests.factories.accounts import MetaConnectionFactory
 
 pytestmark = pytest.mark.django_db
 
-CLEAR = "EAAsecretTOKENvalue1234567890"
+CLEAR = "fake-token-for-tests-0123456789"
 
 
 def _raw_column(pk: int) -> str:
