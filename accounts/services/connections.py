@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from accounts.models import USABLE_CONNECTION_STATUSES, ConnectionStatus, MetaConnection
 from accounts.services.graph import graph_for_connection, status_for_token_info, token_inspect
-from accounts.services.tokens import connection_mark
+from accounts.services.tokens import (
+    connection_mark,
+    connection_reveal_token,
+    connection_save_fields,
+)
 from agency.crypto import SecretDecryptionError
 from agency.graph.errors import GraphAuthError, GraphError
 from agency.models import Membership
@@ -30,8 +34,6 @@ def connection_check(*, connection: MetaConnection, actor=None) -> MetaConnectio
         return connection
     before = connection.status
     try:
-        from accounts.services.tokens import connection_reveal_token
-
         token = connection_reveal_token(connection=connection, purpose="health_check",
                                         actor=actor)
         info = token_inspect(token=token)
@@ -40,11 +42,10 @@ def connection_check(*, connection: MetaConnection, actor=None) -> MetaConnectio
         return connection  # connection_reveal_token marked it, with the reason
     except GraphError as exc:
         # Meta could not answer (throttled, down): keep the status, note the failure.
-        MetaConnection.objects.unscoped().filter(pk=connection.pk).update(
-            last_checked_at=timezone.now(), last_error=f"Health check failed: {exc.message}"
+        return connection_save_fields(
+            connection=connection, last_checked_at=timezone.now(),
+            last_error=f"Health check failed: {exc.message}",
         )
-        connection.refresh_from_db()
-        return connection
     status = status_for_token_info(info)
     updates = {
         "scopes": info.scopes or connection.scopes,
@@ -53,9 +54,7 @@ def connection_check(*, connection: MetaConnection, actor=None) -> MetaConnectio
         "data_access_expires_at": info.data_access_expires_at,
         "last_checked_at": timezone.now(),
     }
-    MetaConnection.objects.unscoped().filter(pk=connection.pk).update(**updates)
-    for key, value in updates.items():
-        setattr(connection, key, value)
+    connection_save_fields(connection=connection, **updates)
     error = "" if info.is_valid else f"{info.error_code}/{info.error_subcode}: {info.error_message}"
     connection_mark(connection=connection, status=status, error=error, actor=actor)
     if before in USABLE_CONNECTION_STATUSES and status != before:

@@ -33,6 +33,15 @@ def connection_reveal_token(*, connection: MetaConnection, purpose: str, actor=N
     return clear
 
 
+def connection_save_fields(*, connection: MetaConnection, **updates) -> MetaConnection:
+    """Write these columns only (a racing save of other columns is not overwritten) and mirror
+    them on the instance."""
+    MetaConnection.objects.unscoped().filter(pk=connection.pk).update(**updates)
+    for key, value in updates.items():
+        setattr(connection, key, value)
+    return connection
+
+
 def connection_mark(
     *, connection: MetaConnection, status: str, error: str = "", actor=None
 ) -> MetaConnection:
@@ -42,9 +51,7 @@ def connection_mark(
     updates = {"last_error": error[:2000], "updated_at": now}
     if before != status:
         updates.update(status=status, status_changed_at=now)
-    MetaConnection.objects.unscoped().filter(pk=connection.pk).update(**updates)
-    for key, value in updates.items():
-        setattr(connection, key, value)
+    connection_save_fields(connection=connection, **updates)
     if before != status:
         audit_record(agency=connection.agency_id, actor=actor, verb="connection.status",
                      target=connection, data={"from": before, "to": status, "error": error[:500]})
