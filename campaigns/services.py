@@ -208,3 +208,17 @@ def ad_account_apply_refresh(*, ad_account: AdAccount, data: dict) -> AdAccount:
         audit_record(agency=ad_account.agency_id, actor=None, verb="ad_account.refresh",
                      target=ad_account, data={"fields": sorted(changes)})
     return ad_account
+
+
+def ad_accounts_refresh_start(*, membership: Membership, connection: MetaConnection | None = None):
+    """Start the `adaccounts.refresh` job: the connection's ad accounts, or all of the agency's."""
+    from agency.jobs import services as jobs
+
+    if not membership.can(Capability.MANAGE_CONNECTIONS):
+        raise PermissionDeniedError("Only owners and admins refresh ad accounts.")
+    if connection is not None and connection.agency_id != membership.agency_id:
+        raise PermissionDeniedError("That connection is not yours.")
+    with agency_scope(membership.agency_id):
+        return jobs.job_start(kind="adaccounts.refresh", actor=membership.user,
+                              target=connection, connection=connection,
+                              params={"connection_id": connection.pk if connection else None})
