@@ -350,7 +350,9 @@ def graph_update_once(
     try:
         body = client.post(node, data=payload, idempotent=True)
     except BaseException as exc:
-        state = S.UNKNOWN if getattr(exc, "applied", None) is None else S.FAILED
+        applied = getattr(exc, "applied", None)
+        retryable = isinstance(exc, GraphThrottleError | GraphTransientError)
+        state = S.UNKNOWN if applied is None else S.PLANNED if retryable else S.FAILED
         _update(
         write,
             state=state,
