@@ -91,6 +91,13 @@ class ConnectionCallbackView(View):
         if outcome.purpose == OAuthPurpose.CLIENT_ONBOARDING:
             return render(request, "accounts/onboarding_done.html", {"connection": connection})
         switch_agency(request, connection.agency_id)
+        if outcome.other_meta_user:
+            messages.warning(
+                request,
+                f"Meta signed you in as {connection.meta_user_name or 'another Meta user'}, not "
+                "the user of the connection you reconnected: this is a new connection, and the "
+                "other one was left as it was.",
+            )
         if outcome.missing_scopes:
             messages.warning(
                 request,
