@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: sees the resolved view's kwargs, and exceptions views raise (agency.failures).
+    "agency.middleware.FailSafeMiddleware",
 ]
 
 ROOT_URLCONF = "agency.urls"
@@ -131,6 +133,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "agency.api.exceptions.exception_handler",
+    # JSON with a depth limit and no NUL characters; forms for browsable clients.
+    "DEFAULT_PARSER_CLASSES": [
+        "agency.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
