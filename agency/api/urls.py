@@ -4,8 +4,8 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from agency.api import views
-from agency.jobs import api as jobs_api
 from agency.api.docs import ApiSchemaView, api_docs_view
+from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
 
 app_name = "api"
