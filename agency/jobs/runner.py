@@ -137,8 +137,8 @@ def _run_handler(job: Job, retries: int) -> RunOutcome:
                                     f"continuing in about {wait:.0f} s.")
         return RunOutcome(state=job.state, retry_in=min(wait, _max_countdown()))
     except (GraphOutcomeUnknownError, GraphTransientError) as exc:
-        # Handlers are idempotent through recorded keys: an unknown outcome is reconciled by
-        # the handler on its next run, never blindly re-posted.
+        # Handlers are idempotent through recorded keys (agency.writes.graph_create_once): an
+        # unknown outcome is reconciled on the next run before anything is posted again.
         return _transient(job, kind.max_retries, exc)
     except ServiceError as exc:
         _safe(services.job_fail, job=job, error=exc.message)
@@ -175,6 +175,8 @@ def _transient(job: Job, max_retries: int, exc: GraphError) -> RunOutcome:
               f"{max_retries + 1} attempts: {exc.user_msg or exc.message}")
         return RunOutcome(state=job.state)
     wait = _backoff(job.transient_retries - 1)
+    if exc.retry_after:  # an unknown outcome whose reconciling lookup was throttled
+        wait = min(max(wait, float(exc.retry_after)), _max_countdown())
     services.job_note_error(job=job, error=f"Meta had a temporary problem "
                             f"({exc.user_msg or exc.message}); retrying in {wait:.0f} s.")
     return RunOutcome(state=job.state, retry_in=wait)

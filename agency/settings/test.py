@@ -17,3 +17,5 @@ META_APP_SECRET = "adwright-test-app-secret"
 # points the app at Redis); enqueueing is asserted with on-commit capture.
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+# Each test process counts throttles for itself (tests/conftest.py clears it per test).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
