@@ -392,3 +392,21 @@ def test_worker_outliving_its_lease_deletes_the_second_object_it_made(sim, agenc
     assert posts(sim) == 2
     with agency_scope(agency):
         assert AuditEvent.objects.filter(verb="graph_write.duplicate_removed").count() == 1
+
+
+def test_admin_lists_and_shows_graph_writes_read_only(sim, client, agency, scoped):
+    from django.contrib.auth import get_user_model
+
+    create(sim, sim.client(), "k-admin", "Admin view")
+    write = GraphWrite.objects.get(key="k-admin")
+    superuser = get_user_model().objects.create_superuser(
+        email="root@adwright.local", password="x-very-long-password"
+    )
+    client.force_login(superuser)
+
+    listing = client.get("/admin/agency/graphwrite/?state=done")
+    detail = client.get(f"/admin/agency/graphwrite/{write.pk}/change/")
+
+    assert listing.status_code == 200 and b"k-admin" in listing.content
+    assert detail.status_code == 200 and write.graph_id.encode() in detail.content
+    assert client.get("/admin/agency/graphwrite/add/").status_code == 403
