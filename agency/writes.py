@@ -48,12 +48,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from agency.graph import (
-    DuplicateGuard,
     GraphClient,
     GraphError,
     GraphOutcomeUnknownError,
     GraphThrottleError,
     GraphTransientError,
+    MarkerGuard,
     idempotent_name,
 )
 from agency.models import GraphWrite, GraphWriteState
@@ -132,10 +132,11 @@ def graph_create_once(
     """Create the object on `edge` at most once for `key` (unique in the agency in scope) and
     return its Graph id.
 
-    Without `find`, `data["name"]` is the idempotency marker: it is sent as
-    `idempotent_name(name, write_marker(key))` and looked up by that exact name. With `find` (a
-    `DuplicateGuard`-like object or a callable `client -> id | {"id"} | None`), `data` is sent
-    as is and `find` must locate the object the write made.
+    Without `find`, `data["name"]` carries the idempotency marker: it is sent as
+    `idempotent_name(name, write_marker(key))` and looked up by the name ending in that
+    marker (`MarkerGuard`). With `find` (a `DuplicateGuard`-like object or a callable
+    `client -> id | {"id"} | None`), `data` is sent as is and `find` must locate the object
+    the write made.
 
     Raises: `GraphWriteUnresolvedError` / `GraphWriteInProgressError` (retryable: call again
     with the same key), `GraphThrottleError` or `GraphConnectionError` (known not applied,
@@ -166,7 +167,7 @@ def graph_create_once(
                 retry_after=max(1.0, min(wait, 30.0)),
             )
         if write.state in (S.UNKNOWN, S.SENT):  # SENT here: its worker died mid-call
-            found = _reconcile(write, client, _finder(find, write.payload))
+            found = _reconcile(write, client, _finder(find, write.key))
             if found is not None:
                 if _finish(write, version=write.version, graph_id=found, reconciled=True):
                     return found
@@ -202,10 +203,11 @@ def graph_create_once(
         return _record_created(write, client, version=version, graph_id=graph_id)
 
 
-def _finder(find: FindArg | None, payload: Mapping[str, Any]) -> Callable[[GraphClient, str], Any]:
-    """How to look the write up: the caller's `find`, else the exact (marked) name stored."""
+def _finder(find: FindArg | None, key: str) -> Callable[[GraphClient, str], Any]:
+    """How to look the write up: the caller's `find`, else the key's marker at the end of the
+    name (whatever the rest of the name, so a payload changed between attempts is found too)."""
     if find is None:
-        guard = DuplicateGuard.by_name(str(payload.get("name", "")))
+        guard = MarkerGuard(write_marker(key))
         return lambda client, edge: guard.find(client, edge)
     if hasattr(find, "find"):
         return lambda client, edge: find.find(client, edge)  # type: ignore[union-attr]

@@ -64,3 +64,30 @@ class DuplicateGuard:
             if isinstance(item, dict) and str(item.get(self.field)) == self.value:
                 return {"id": str(item["id"])}
         return None
+
+
+@dataclass(frozen=True)
+class MarkerGuard:
+    """Find an object on the create's edge whose name ends with `[<marker>]` (what
+    `idempotent_name` appends), wherever the rest of the name came out: Graph trimming
+    whitespace, or someone renaming it in Ads Manager while keeping the marker, does not hide
+    it. Edges that ignore `filtering` are compared here too (newest first, so a create that
+    just happened is on the first page)."""
+
+    marker: str
+    max_pages: int = 20
+
+    def find(
+        self, client: GraphClient, edge: str, *, account_id: str | None = None
+    ) -> dict[str, Any] | None:
+        tag = f"[{self.marker}]"
+        params = {
+            "filtering": json.dumps([{"field": "name", "operator": "CONTAIN", "value": tag}]),
+        }
+        for item in client.iterate(
+            edge, params=params, fields="id,name", account_id=account_id,
+            max_pages=self.max_pages,
+        ):
+            if isinstance(item, dict) and str(item.get("name") or "").rstrip().endswith(tag):
+                return {"id": str(item["id"])}
+        return None

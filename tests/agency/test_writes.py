@@ -109,6 +109,21 @@ def test_lost_answer_then_throttled_lookup_stays_unknown_and_never_reposts(sim, 
     assert {"graph_write.unknown", "graph_write.reconciled"} <= verbs
 
 
+def test_unknown_write_is_found_by_its_key_marker_after_the_payload_changed(sim, scoped):
+    """The answer was lost and the lookup failed; before the retry the user renamed the draft.
+    The retry finds the first object by the key's marker instead of sending the new name."""
+    sim.sim.faults.add("drop", method="POST", path=POST_CAMPAIGNS, after_apply=True, times=1)
+    sim.sim.faults.add("transient", method="GET", path=POST_CAMPAIGNS, times=5)
+    with pytest.raises(GraphWriteUnresolvedError):
+        create(sim, sim.client(), "k-renamed", "Spring")
+
+    made = create(sim, sim.client(), "k-renamed", "Spring sale")
+
+    assert [o.id for o in sim.campaigns_named(marked("Spring", "k-renamed"))] == [made]
+    assert sim.campaigns_named(marked("Spring sale", "k-renamed")) == []
+    assert posts(sim) == 1
+
+
 def test_unknown_outcome_with_nothing_on_graph_is_posted_again_after_the_lookup(sim, scoped):
     sim.sim.faults.add("http_500", method="POST", path=POST_CAMPAIGNS, times=1)  # not applied
 

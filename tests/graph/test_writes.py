@@ -10,6 +10,7 @@ from agency.graph import (
     GraphOutcomeUnknownError,
     GraphThrottleError,
     GraphTransientError,
+    MarkerGuard,
     RetryPolicy,
     idempotent_name,
 )
@@ -197,3 +198,16 @@ def test_guarded_create_with_throttled_repost_after_empty_lookup_reads_not_appli
 
     assert caught.value.applied is False
     assert graph.campaigns_named(name) == []
+
+
+def test_marker_guard_finds_the_object_by_its_marker_even_when_renamed(graph):
+    client = graph.client()
+    account = graph.account_id
+    made = client.create(
+        f"{account}/campaigns", data=graph.campaign_data("Spring [m1]"), guard=None
+    )["id"]
+    client.create(f"{account}/campaigns", data=graph.campaign_data("Other [m12]"), guard=None)
+    client.post(made, data={"name": "Renamed in Ads Manager [m1]"}, idempotent=True)
+
+    assert MarkerGuard("m1").find(client, f"{account}/campaigns") == {"id": made}
+    assert MarkerGuard("m").find(client, f"{account}/campaigns") is None
