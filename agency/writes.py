@@ -186,7 +186,8 @@ def graph_create_once(
             body = client.create(edge, data=payload, guard=None)
         except GraphError as exc:
             if exc.applied is None:  # GraphOutcomeUnknownError: loop to reconcile
-                _settle(write, version, S.UNKNOWN, exc)
+                if not _settle(write, version, S.UNKNOWN, exc):
+                    _after_takeover(write, client, find)
                 continue
             # Known not applied: throttled or never delivered → planned (a retry sends it);
             # refused by Graph → failed (sent again only by a later call, e.g. after a fix).
@@ -313,6 +314,27 @@ def _record_created(write: GraphWrite, client: GraphClient, *, version: int, gra
             return graph_id
 
 
+def _after_takeover(write: GraphWrite, client: GraphClient, find: FindArg | None) -> None:
+    """This worker's lease ran out mid-call and another worker took the write over; this
+    worker's own POST may have made an object after all. Once the row is done, every other
+    object carrying the key's marker is a duplicate: delete it (best effort; with a caller's
+    `find` there is no marker to list, and the other worker's lookup is relied on)."""
+    _reload(write)
+    if write.state != S.DONE or find is not None:
+        return
+    try:
+        extra = [
+            found
+            for found in MarkerGuard(write_marker(write.key)).find_all(client, write.edge)
+            if found != write.graph_id
+        ]
+    except GraphError as exc:
+        _note_error(write, exc, prefix="duplicate sweep failed")
+        return
+    for duplicate_id in extra:
+        _remove_duplicate(write, client, duplicate_id)
+
+
 def _remove_duplicate(write: GraphWrite, client: GraphClient, duplicate_id: str) -> None:
     log.error("graph write %s: a second object %s was made; deleting it", write.key, duplicate_id)
     try:
@@ -356,7 +378,7 @@ def graph_update_once(
         retryable = isinstance(exc, GraphThrottleError | GraphTransientError)
         state = S.UNKNOWN if applied is None else S.PLANNED if retryable else S.FAILED
         _update(
-        write,
+            write,
             state=state,
             version=F("version") + 1,
             lease_until=None,

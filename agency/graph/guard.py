@@ -18,6 +18,7 @@ attempt, in any process:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,14 @@ class MarkerGuard:
     def find(
         self, client: GraphClient, edge: str, *, account_id: str | None = None
     ) -> dict[str, Any] | None:
+        for found in self.find_all(client, edge, account_id=account_id):
+            return {"id": found}
+        return None
+
+    def find_all(
+        self, client: GraphClient, edge: str, *, account_id: str | None = None
+    ) -> Iterator[str]:
+        """The id of every object carrying the marker, newest first."""
         tag = f"[{self.marker}]"
         params = {
             "filtering": json.dumps([{"field": "name", "operator": "CONTAIN", "value": tag}]),
@@ -89,5 +98,4 @@ class MarkerGuard:
             max_pages=self.max_pages,
         ):
             if isinstance(item, dict) and str(item.get("name") or "").rstrip().endswith(tag):
-                return {"id": str(item["id"])}
-        return None
+                yield str(item["id"])

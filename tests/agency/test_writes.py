@@ -425,3 +425,39 @@ def test_admin_lists_and_shows_graph_writes_read_only(sim, client, agency, scope
     assert listing.status_code == 200 and b"k-admin" in listing.content
     assert detail.status_code == 200 and write.graph_id.encode() in detail.content
     assert client.get("/admin/agency/graphwrite/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_outliving_its_lease_with_a_lost_answer_deletes_the_object_it_made(
+    sim, agency, settings
+):
+    """As above, but the first worker's answer is lost (dropped after 1 s, the write applied):
+    it cannot know its id, so once the row is done it lists the key's marker and deletes every
+    other object carrying it."""
+    settings.GRAPH_WRITE_LEASE_SECONDS = 0.2
+    sim.sim.faults.add(
+        "drop", method="POST", path=POST_CAMPAIGNS, after_apply=True, delay=1.0, times=1
+    )
+    name = marked("Lost late", "k-lost-late")
+    barrier, results, errors = threading.Barrier(2), [], []
+    with httpx.Client(timeout=5.0) as http:
+        first = threading.Thread(
+            target=run_worker,
+            args=(sim, agency.pk, "k-lost-late", "Lost late", barrier, results, errors),
+            kwargs={"http": http},
+        )
+        first.start()
+        barrier.wait(timeout=10)
+        time.sleep(0.5)  # past the first worker's lease, before its (lost) answer
+        run_worker(  # its lookup misses the first object, as a lagging read could
+            sim, agency.pk, "k-lost-late", name, threading.Barrier(1), results, errors,
+            http=http, find=lambda client: None,
+        )
+        first.join(timeout=30)
+
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert [o.id for o in sim.campaigns_named(name)] == [results[0]]
+    assert posts(sim) == 2
+    with agency_scope(agency):
+        assert AuditEvent.objects.filter(verb="graph_write.duplicate_removed").count() == 1
