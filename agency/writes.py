@@ -72,9 +72,6 @@ __all__ = [
 log = logging.getLogger("agency.writes")
 
 S = GraphWriteState
-# Longest a worker may hold `sent` before others treat it as dead (one `client.create` with its
-# not-applied retries and throttle waits fits well inside). Settings: GRAPH_WRITE_LEASE_SECONDS.
-DEFAULT_LEASE_SECONDS = 900
 # POSTs one call may send for one key (each after a lookup that found nothing) before giving up
 # with a retryable error.
 MAX_POSTS_PER_CALL = 3
@@ -152,7 +149,7 @@ def graph_create_once(
             raise ValueError("graph_create_once needs data['name'] (its marker) or a `find`")
         payload["name"] = idempotent_name(name, write_marker(key))
     write = _write_for(key=key, edge=edge, kind=kind, payload=payload)
-    posts = 0
+    unknown_posts = refused = 0
     while True:
         _reload(write)
         if write.state == S.DONE:
@@ -172,20 +169,22 @@ def graph_create_once(
                 if _finish(write, version=write.version, graph_id=found, reconciled=True):
                     return found
                 continue  # someone else moved the row meanwhile: read it again
-        if posts >= MAX_POSTS_PER_CALL:
+        if unknown_posts >= MAX_POSTS_PER_CALL:
             raise GraphWriteUnresolvedError(
-                f"Graph write {key!r} is still unresolved after {posts} posts",
+                f"Graph write {key!r} is still unresolved after {unknown_posts} posts",
                 key=key,
                 state=write.state,
             )
-        version = _claim(write, payload)
+        version = _claim(write, payload, lease=_lease_seconds(client))
         if version is None:
             continue
-        posts += 1
         try:
-            body = client.create(edge, data=payload, guard=None)
+            # One HTTP attempt per claim, so the lease covers it; the retries the client would
+            # make (refused before Graph acted) happen here, each under a fresh claim.
+            body = client.request("POST", edge, data=payload, retry=False).body
         except GraphError as exc:
             if exc.applied is None:  # GraphOutcomeUnknownError: loop to reconcile
+                unknown_posts += 1
                 if not _settle(write, version, S.UNKNOWN, exc):
                     _after_takeover(write, client, find)
                 continue
@@ -193,15 +192,35 @@ def graph_create_once(
             # refused by Graph → failed (sent again only by a later call, e.g. after a fix).
             retryable = isinstance(exc, GraphThrottleError | GraphTransientError)
             _settle(write, version, S.PLANNED if retryable else S.FAILED, exc)
+            refused += 1
+            if retryable and _retry_in_call(client, exc, refused):
+                continue
             raise
         except BaseException as exc:  # killed mid-call (soft time limit, interrupt)
             _settle(write, version, S.UNKNOWN, exc)
             raise
-        graph_id = str((body or {}).get("id") or "")
+        graph_id = str((body or {}).get("id") or "") if isinstance(body, Mapping) else ""
         if not graph_id:
+            unknown_posts += 1
             _settle(write, version, S.UNKNOWN, None, note="Graph answered without an id")
             continue
         return _record_created(write, client, version=version, graph_id=graph_id)
+
+
+def _retry_in_call(client: GraphClient, exc: GraphError, refused: int) -> bool:
+    """Whether to send again now after a refusal Graph did not act on, as the client's own
+    retries would: a throttle the gate will wait out (within `max_wait`), or a connection never
+    made (after a backoff). Longer throttles go back to the task with `retry_after`."""
+    if refused >= max(1, client.retry.max_attempts):
+        return False
+    if isinstance(exc, GraphThrottleError):
+        if exc.local:
+            return False
+        wait = exc.retry_after or client.throttle.policy.default_block
+        return wait <= client.throttle.policy.max_wait  # the gate waits before the next send
+    backoff = client.retry.initial_backoff * (2 ** (refused - 1))
+    client.sleep(min(backoff, client.retry.max_backoff))
+    return True
 
 
 def _finder(find: FindArg | None, key: str) -> Callable[[GraphClient, str], Any]:
@@ -237,7 +256,7 @@ def _reconcile(write: GraphWrite, client: GraphClient, finder: Callable) -> str 
     return str(found) if found else None
 
 
-def _claim(write: GraphWrite, payload: dict[str, Any]) -> int | None:
+def _claim(write: GraphWrite, payload: dict[str, Any], *, lease: float) -> int | None:
     """planned / failed / unknown (after an empty lookup) / expired sent → sent, if nobody moved
     the row since it was read. Returns the new version, or None when the swap lost."""
     now = timezone.now()
@@ -249,7 +268,7 @@ def _claim(write: GraphWrite, payload: dict[str, Any]) -> int | None:
         version=version,
         payload=payload,
         attempts=F("attempts") + 1,
-        lease_until=now + timedelta(seconds=_lease_seconds()),
+        lease_until=now + timedelta(seconds=lease),
         sent_at=now,
         updated_at=now,
     )
@@ -367,7 +386,7 @@ def graph_update_once(
         payload=payload,
         version=F("version") + 1,
         attempts=F("attempts") + 1,
-        lease_until=now + timedelta(seconds=_lease_seconds()),
+        lease_until=now + timedelta(seconds=_lease_seconds(client)),
         sent_at=now,
         updated_at=now,
     )
@@ -446,8 +465,15 @@ def _normalise(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, default=str))
 
 
-def _lease_seconds() -> float:
-    return float(getattr(settings, "GRAPH_WRITE_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+def _lease_seconds(client: GraphClient) -> float:
+    """How long a worker holds `sent` for one HTTP attempt: the throttle gate's longest wait
+    plus twice the HTTP timeout and a margin (140 s by default), so a worker killed mid-call
+    delays the next attempt by minutes, not longer. GRAPH_WRITE_LEASE_SECONDS overrides it."""
+    configured = getattr(settings, "GRAPH_WRITE_LEASE_SECONDS", None)
+    if configured is not None:
+        return float(configured)
+    policy = client.throttle.policy
+    return policy.max_wait + policy.max_delay + 2 * client.timeout + 10
 
 
 def _error_text(exc: BaseException) -> str:

@@ -159,6 +159,27 @@ def test_throttled_before_apply_is_planned_and_retryable(sim, scoped):
     assert sim.campaigns_named(marked("Throttled", "k-thr")) == []
 
 
+def test_short_throttle_before_apply_is_waited_out_in_the_same_call(sim, scoped):
+    sim.sim.faults.add("throttle", method="POST", path=POST_CAMPAIGNS, eta_minutes=1, times=1)
+
+    made = create(sim, sim.client(), "k-thr-short", "Short throttle")
+
+    write = GraphWrite.objects.get(key="k-thr-short")
+    assert (write.state, write.graph_id, write.attempts) == (GraphWriteState.DONE, made, 2)
+    assert sim.clock.slept >= 60  # the gate waited for estimated_time_to_regain_access
+
+
+def test_unreachable_graph_leaves_the_write_planned_after_the_clients_attempts(sim, scoped):
+    client = sim.client(base_url="http://127.0.0.1:9")  # nothing listens: never delivered
+
+    with pytest.raises(GraphTransientError) as caught:
+        create(sim, client, "k-down", "Graph down")
+
+    assert caught.value.applied is False
+    write = GraphWrite.objects.get(key="k-down")
+    assert (write.state, write.attempts) == (GraphWriteState.PLANNED, client.retry.max_attempts)
+
+
 def test_a_write_being_sent_by_another_worker_is_not_sent_again(sim, scoped):
     create(sim, sim.client(), "k-busy", "Busy")
     GraphWrite.objects.filter(key="k-busy").update(
