@@ -211,3 +211,12 @@ def test_marker_guard_finds_the_object_by_its_marker_even_when_renamed(graph):
 
     assert MarkerGuard("m1").find(client, f"{account}/campaigns") == {"id": made}
     assert MarkerGuard("m").find(client, f"{account}/campaigns") is None
+
+
+@pytest.mark.parametrize("edge", ["campaigns", "adsets", "ads", "adcreatives"])
+def test_marker_guard_lookup_completes_on_every_edge_the_builder_creates_on(graph, edge):
+    """A lookup that errors would leave an unknown write unresolved forever."""
+    client = graph.client()
+
+    assert MarkerGuard("no-such-marker").find(client, f"{graph.account_id}/{edge}") is None
+    assert graph.sim.calls[-1].status == 200
