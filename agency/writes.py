@@ -75,7 +75,8 @@ S = GraphWriteState
 # POSTs one call may send for one key (each after a lookup that found nothing) before giving up
 # with a retryable error.
 MAX_POSTS_PER_CALL = 3
-_MARKER_SAFE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+# A key is its own marker only when long enough not to occur in a name by chance.
+_MARKER_SAFE = re.compile(r"[A-Za-z0-9_-]{8,32}")
 
 
 class GraphWriteUnresolvedError(GraphTransientError):
@@ -109,8 +110,9 @@ FindArg = Finder | Callable[[GraphClient], "str | dict[str, Any] | None"]
 
 
 def write_marker(key: str) -> str:
-    """The marker a create's name carries: the key itself when short and plain (so
-    `idempotent_name(name, key)` made by a caller is kept as is), else a hash of it."""
+    """The marker a create's name carries: the key itself when plain and 8-32 characters (so
+    `idempotent_name(name, key)` made by a caller is kept as is), else 12 hex digits of its
+    SHA-256 (a name typed by someone, "Sale [1]", is never mistaken for a write's marker)."""
     if _MARKER_SAFE.fullmatch(key):
         return key
     return hashlib.sha256(key.encode()).hexdigest()[:12]

@@ -482,3 +482,10 @@ def test_worker_outliving_its_lease_with_a_lost_answer_deletes_the_object_it_mad
     assert posts(sim) == 2
     with agency_scope(agency):
         assert AuditEvent.objects.filter(verb="graph_write.duplicate_removed").count() == 1
+
+
+def test_write_marker_is_the_key_only_when_it_cannot_occur_by_chance():
+    assert write_marker("d7f3a9c2e1") == "d7f3a9c2e1"
+    assert write_marker("1") != "1" and len(write_marker("1")) == 12
+    assert write_marker("adw:campaign:7:abc") == write_marker("adw:campaign:7:abc")
+    assert write_marker("adw:campaign:7:abc") != write_marker("adw:campaign:8:abc")
