@@ -489,3 +489,36 @@ def test_write_marker_is_the_key_only_when_it_cannot_occur_by_chance():
     assert write_marker("1") != "1" and len(write_marker("1")) == 12
     assert write_marker("adw:campaign:7:abc") == write_marker("adw:campaign:7:abc")
     assert write_marker("adw:campaign:7:abc") != write_marker("adw:campaign:8:abc")
+
+
+def test_update_whose_outcome_stays_unknown_is_resent_by_the_next_call(sim, scoped):
+    """Updates set values: sending one again is harmless, so an unknown one is simply resent."""
+    campaign = sim.demo["paused_campaign_id"]
+    fault = sim.sim.faults.add(
+        "transient", method="POST", path=f"/{campaign}", after_apply=True
+    )
+    update = {"client": None, "key": "rename-2", "node": campaign,
+              "data": {"name": "Renamed twice"}, "kind": "campaign"}
+
+    with pytest.raises(GraphTransientError):
+        graph_update_once(**{**update, "client": sim.client()})
+    assert GraphWrite.objects.get(key="rename-2").state == GraphWriteState.UNKNOWN
+    sim.sim.faults.remove(fault.id)
+
+    graph_update_once(**{**update, "client": sim.client()})
+
+    assert GraphWrite.objects.get(key="rename-2").state == GraphWriteState.DONE
+    assert sim.client().get(campaign, fields="name")["name"] == "Renamed twice"
+
+
+def test_update_refused_by_graph_is_failed(sim, scoped):
+    campaign = sim.demo["paused_campaign_id"]
+
+    with pytest.raises(GraphValidationError):
+        graph_update_once(
+            client=sim.client(), key="bad-status", node=campaign,
+            data={"status": "NOT_A_STATUS"}, kind="campaign",
+        )
+
+    write = GraphWrite.objects.get(key="bad-status")
+    assert write.state == GraphWriteState.FAILED and "GraphValidationError" in write.last_error
