@@ -1,4 +1,4 @@
-"""Exactly-once Graph writes (agency/writes.py) against the Graph simulator: the record made
+"""Exactly-once Graph writes (agency/writes/) against the Graph simulator: the record made
 before the POST, reconciliation by any later attempt, and task-style retries under faults."""
 
 from __future__ import annotations
