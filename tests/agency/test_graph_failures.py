@@ -11,16 +11,14 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 
-import httpx
 import pytest
 from cryptography.fernet import Fernet
 from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import ConnectionStatus, MetaConnection
-from agency.crypto import SealedSecret, fingerprint
 from agency.graph.factory import usage_store
-from campaigns.models import AdAccount
+from tests import sweep
 from tests.agency import test_isolation
 from tests.sweep import (
     api_operations,
@@ -37,6 +35,7 @@ from tests.sweep import (
 pytestmark = pytest.mark.django_db
 
 world_b = test_isolation.world_b  # the isolation sweep's world: one object per kind of URL id
+live_world = sweep.live_world
 
 MAPPED = {409, 424, 429, 503}
 
@@ -86,23 +85,6 @@ FAULTS = {
     "dropped_connection": _fault_dropped,
     "lost_encryption_key": _fault_lost_key,
 }
-
-
-@pytest.fixture
-def live_world(world_b, graph, settings):
-    """Agency B with a connection the simulator accepts and one imported ad account."""
-    settings.GRAPH_MAX_ATTEMPTS = 1  # no retry backoff: each failure surfaces at once
-    settings.GRAPH_THROTTLE_MAX_WAIT_SECONDS = 0
-    token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
-    connection = world_b["connection"]
-    MetaConnection.objects.unscoped().filter(pk=connection.pk).update(
-        access_token=SealedSecret.seal(token), token_fingerprint=fingerprint(token))
-    connection.refresh_from_db()
-    AdAccount.objects.unscoped().create(
-        agency=world_b["owner"].agency, account_id="99000111", name="Sweep account",
-        currency="EUR", timezone_name="Europe/Paris", client=world_b["client"],
-        connection=connection)
-    return world_b
 
 
 @contextmanager
