@@ -1,0 +1,172 @@
+"""Input is bounded and parsed before it reaches the database: ids, lengths, JSON depth, NUL.
+
+The bound checks walk every form and input serializer of the project (found by class, so a new
+form is checked without being listed) and compare each text field with the columns of its app.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import pkgutil
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+
+from agency.api.fields import IdField
+from agency.api.parsers import SafeJSONParser
+from agency.ids import MAX_ID, IdModelChoiceField, IdModelMultipleChoiceField, parse_id
+from agency.models import Client
+from agency.validation import TEXT_MAX_LENGTH
+from tests.factories.agency import ClientFactory
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1", 1), ("42", 42), (42, 42), (str(MAX_ID), MAX_ID), (MAX_ID, MAX_ID),
+    ("0", None), (0, None), ("-1", None), (-1, None), (str(MAX_ID + 1), None), (MAX_ID + 1, None),
+    ("9" * 400, None), ("", None), (" 1", None), ("1 ", None), ("+1", None), ("1_000", None),
+    ("1.0", None), (1.0, None), ("1e3", None), ("²", None), ("\u0661\u0662", None),
+    ("\uff11\uff12", None),
+    (True, None), (False, None), (None, None), ([1], None), ({"id": 1}, None), ("0x10", None),
+    ("abc", None), ("1\x00", None), (b"12", 12),
+])
+def test_parse_id_accepts_only_ascii_digits_within_bigint(value, expected):
+    assert parse_id(value) == expected
+
+
+class _IdInput(serializers.Serializer):
+    client_id = IdField()
+
+
+@pytest.mark.parametrize("value", ["²", "\u0661\u0662", 1.5, True, 2**63, 2**64, -1, 0, "1e3",
+                                   [], {}, ""])
+def test_id_field_refuses_what_is_not_an_id(value):
+    data = _IdInput(data={"client_id": value})
+    assert not data.is_valid()
+    assert "client_id" in data.errors
+
+
+def test_id_field_takes_json_ints_and_digit_strings():
+    for value in (7, "7"):
+        data = _IdInput(data={"client_id": value})
+        assert data.is_valid(), data.errors
+        assert data.validated_data["client_id"] == 7
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [str(2**63), str(10**30), "²", "\u0661", "-1", "abc", "1.0"])
+def test_model_choice_fields_answer_invalid_choice_for_non_ids(value, agency):
+    client = ClientFactory(agency=agency)
+    single = IdModelChoiceField(queryset=Client.objects.unscoped().all())
+    multiple = IdModelMultipleChoiceField(queryset=Client.objects.unscoped().all())
+    with pytest.raises(forms.ValidationError):
+        single.clean(value)
+    with pytest.raises(forms.ValidationError):
+        multiple.clean([str(client.pk), value])
+    assert single.clean(str(client.pk)) == client
+
+
+def _parse(raw: str | bytes):
+    stream = io.BytesIO(raw.encode() if isinstance(raw, str) else raw)
+    return SafeJSONParser().parse(stream, "application/json", {})
+
+
+@pytest.mark.parametrize("raw", [
+    "[" * 100_000 + "]" * 100_000,  # RecursionError inside json.loads
+    "[" * 40 + "]" * 40,  # deeper than the limit, shallow enough for json
+    '{"a":' * 40 + "1" + "}" * 40,
+    '{"name": "a\\u0000b"}', '{"a\\u0000": 1}', '["\\u0000"]',
+])
+def test_safe_json_parser_refuses_deep_nesting_and_nul(raw):
+    with pytest.raises(ParseError):
+        _parse(raw)
+
+
+def test_safe_json_parser_keeps_ordinary_documents():
+    document = {"assignments": [{"account_id": "1", "client_id": 2}], "name": "Café ☕"}
+    assert _parse(json.dumps(document)) == document
+
+
+def test_safe_json_parser_is_the_api_default():
+    assert settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"][0] == \
+        "agency.api.parsers.SafeJSONParser"
+
+
+# --- every text field is bounded, and no longer than its column ---------------------------------
+
+def _project_configs():
+    root = Path(settings.BASE_DIR).resolve()
+    return [c for c in apps.get_app_configs()
+            if Path(c.path).resolve().is_relative_to(root) and "site-packages" not in c.path]
+
+
+def _import_project_modules() -> None:
+    for config in _project_configs():
+        for module in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
+            # Where forms and serializers live (a package of them counts too).
+            parts = module.name.split(".")[1:]
+            if any(p.startswith(("forms", "api", "views", "serializers")) for p in parts):
+                importlib.import_module(module.name)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _ours(cls) -> bool:
+    return cls.__module__.split(".")[0] in {c.name.split(".")[0] for c in _project_configs()}
+
+
+def _columns(app_label: str) -> dict[str, int]:
+    """Text column name -> the smallest max_length among the app's models."""
+    found: dict[str, int] = {}
+    for model in apps.get_app_config(app_label).get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.CharField) and field.max_length:
+                found[field.name] = min(found.get(field.name, field.max_length), field.max_length)
+            elif isinstance(field, models.TextField):
+                found.setdefault(field.name, TEXT_MAX_LENGTH)
+    return found
+
+
+def _text_fields():
+    """(owner class, field name, max_length, app label or None) of every text input field."""
+    _import_project_modules()
+    for form in {c for c in _subclasses(forms.BaseForm) if _ours(c)}:
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.CharField):
+                # Passwords are stored hashed: bounded, but not by a column of their name.
+                hashed = isinstance(field.widget, forms.PasswordInput)
+                yield form, name, field.max_length, None if hashed else form.__module__.split(
+                    ".")[0]
+    for serializer in {c for c in _subclasses(serializers.Serializer) if _ours(c)}:
+        if "Input" not in serializer.__qualname__:
+            continue  # output serializers read our rows; they take no input
+        for name, field in serializer._declared_fields.items():
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                yield serializer, name, field.max_length, serializer.__module__.split(".")[0]
+
+
+def test_every_form_and_input_serializer_text_field_is_bounded_by_its_column():
+    unbounded, too_long, checked = [], [], 0
+    for owner, name, max_length, app_label in _text_fields():
+        checked += 1
+        where = f"{owner.__module__}.{owner.__qualname__}.{name}"
+        if max_length is None:
+            unbounded.append(where)
+            continue
+        column = _columns(app_label).get(name) if app_label else None
+        if column is not None and max_length > column:
+            too_long.append(f"{where} allows {max_length}, the column holds {column}")
+    assert checked >= 10, "the walk found too few form fields: is it broken?"
+    assert not unbounded, f"Text fields without max_length (bound them by the model): {unbounded}"
+    assert not too_long, f"Text fields longer than their column: {too_long}"
