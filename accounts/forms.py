@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.models import User
@@ -77,8 +77,14 @@ class InvitationAcceptForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
         elif p1:
+            # The account does not exist yet: check against what it will hold (email, names),
+            # so that UserAttributeSimilarityValidator refuses "alice@agency.example"-like choices.
+            future_user = get_user_model()(
+                email=self.email, first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
-                password_validation.validate_password(p1)
+                password_validation.validate_password(p1, user=future_user)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
