@@ -142,7 +142,11 @@ def _text_fields():
     """(owner class, field name, max_length, app label or None) of every text input field."""
     _import_project_modules()
     for form in {c for c in _subclasses(forms.BaseForm) if _ours(c)}:
-        for name, field in form.base_fields.items():
+        try:  # the fields as __init__ leaves them (AuthenticationForm sets max_length there)
+            fields = form().fields
+        except (TypeError, ValueError):  # needs arguments (the membership...): as declared
+            fields = form.base_fields
+        for name, field in fields.items():
             if isinstance(field, forms.CharField):
                 # Passwords are stored hashed: bounded, but not by a column of their name.
                 hashed = isinstance(field.widget, forms.PasswordInput)
