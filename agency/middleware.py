@@ -63,6 +63,11 @@ class FailSafeMiddleware:
                 {"message": failure.message, "code": failure.code, "extra": failure.extra},
                 status=failure.status,
             )
+        elif request.headers.get("HX-Request"):
+            # htmx swaps only 2xx answers: the message goes where the partial would have gone;
+            # the failure's own status travels in a header for scripts that care.
+            response = render(request, "errors/_failure.html", {"failure": failure})
+            response["X-Adwright-Failure"] = f"{failure.status} {failure.code}"
         else:
             response = render(request, "errors/failure.html",
                               {"failure": failure, "retry_url": request.get_full_path()
