@@ -20,7 +20,7 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
-from agency.api.fields import IdField
+from agency.api.fields import IdField, IdRelatedField
 from agency.api.parsers import SafeJSONParser
 from agency.ids import MAX_ID, IdModelChoiceField, IdModelMultipleChoiceField, parse_id
 from agency.models import Client
@@ -71,6 +71,20 @@ def test_model_choice_fields_answer_invalid_choice_for_non_ids(value, agency):
     with pytest.raises(forms.ValidationError):
         multiple.clean([str(client.pk), value])
     assert single.clean(str(client.pk)) == client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["\u0661", "²", 2**63, 10**30, 1.5, True, "1.0", "", [], {}])
+def test_id_related_field_refuses_non_ids_without_a_database_error(value, agency):
+    client = ClientFactory(agency=agency)
+
+    class Input(serializers.Serializer):
+        client = IdRelatedField(queryset=Client.objects.unscoped().all())
+
+    assert not Input(data={"client": value}).is_valid()
+    ok = Input(data={"client": str(client.pk)})
+    assert ok.is_valid(), ok.errors
+    assert ok.validated_data["client"] == client
 
 
 def _parse(raw: str | bytes):
@@ -180,3 +194,31 @@ def test_every_form_and_input_serializer_text_field_is_bounded_by_its_column():
     assert checked >= 10, "the walk found too few form fields: is it broken?"
     assert not unbounded, f"Text fields without max_length (bound them by the model): {unbounded}"
     assert not too_long, f"Text fields longer than their column: {too_long}"
+
+
+def test_every_id_field_of_a_form_or_input_serializer_parses_with_parse_id():
+    """Ids in forms and bodies go through agency.ids.parse_id: IdModelChoiceField,
+    IdModelMultipleChoiceField, IdField, IdRelatedField (never int() on a raw value)."""
+    _import_project_modules()
+    loose = []
+    for form in {c for c in _subclasses(forms.BaseForm) if _ours(c)}:
+        try:
+            fields = form().fields
+        except (TypeError, ValueError):
+            fields = form.base_fields
+        for name, field in fields.items():
+            if isinstance(field, forms.ModelChoiceField) and not field.to_field_name and \
+                    not isinstance(field, IdModelChoiceField | IdModelMultipleChoiceField):
+                loose.append(f"{form.__module__}.{form.__qualname__}.{name}")
+    for serializer in {c for c in _subclasses(serializers.Serializer) if _ours(c)}:
+        if "Input" not in serializer.__qualname__:
+            continue
+        for name, field in serializer._declared_fields.items():
+            if isinstance(field, serializers.PrimaryKeyRelatedField | serializers.ManyRelatedField):
+                child = getattr(field, "child_relation", field)
+                if not isinstance(child, IdRelatedField):
+                    loose.append(f"{serializer.__module__}.{serializer.__qualname__}.{name}")
+            elif (name == "id" or name.endswith("_id")) and isinstance(
+                    field, serializers.IntegerField) and not isinstance(field, IdField):
+                loose.append(f"{serializer.__module__}.{serializer.__qualname__}.{name}")
+    assert not loose, f"Id fields not parsed by agency.ids.parse_id: {loose}"
