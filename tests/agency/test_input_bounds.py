@@ -222,3 +222,21 @@ def test_every_id_field_of_a_form_or_input_serializer_parses_with_parse_id():
                     field, serializers.IntegerField) and not isinstance(field, IdField):
                 loose.append(f"{serializer.__module__}.{serializer.__qualname__}.{name}")
     assert not loose, f"Id fields not parsed by agency.ids.parse_id: {loose}"
+
+
+def test_no_view_parses_an_id_by_hand():
+    """`int(request.POST[...])` raises on "abc" (a 500) and takes "١٢" and 2**64; `.isdigit()`
+    says yes to "²", which int() refuses. Ids from requests go through agency.ids.parse_id."""
+    import re
+
+    pattern = re.compile(r"int\(\s*(self\.)?request\.|\.isdigit\(\)|\.isnumeric\(\)")
+    offenders = []
+    for config in _project_configs():
+        for path in Path(config.path).rglob("*.py"):
+            if "migrations" in path.parts or path.name == "ids.py":
+                continue  # agency/ids.py is the one place that does it
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if pattern.search(line):
+                    offenders.append(f"{path.relative_to(settings.BASE_DIR)}:{number}: "
+                                     f"{line.strip()}")
+    assert not offenders, f"Parse ids with agency.ids.parse_id: {offenders}"
