@@ -213,7 +213,8 @@ def _counted_models():
     for model in apps.get_models():
         if model._meta.label_lower in BOOKKEEPING_MODELS or model._meta.proxy:
             continue
-        if model._meta.app_label in {"admin", "contenttypes", "auth"}:
+        # Django's own logs, and django-axes' record of failed sign-ins (written on purpose).
+        if model._meta.app_label in {"admin", "contenttypes", "auth", "axes"}:
             continue
         yield model
 

@@ -105,10 +105,10 @@ def _check(response, what: str, before: dict[str, int] | None):
         assert not left, f"{what} failed ({response.status_code}) but left rows: {left}"
 
 
-def _forms_by_action(client, world) -> list:
+def _forms_by_action(client, world, *, public_only=False) -> list:
     forms, seen = [], set()
     for route in swept_routes():
-        if is_public(route) and route.kwargs:
+        if (is_public(route) and route.kwargs) or (public_only and not is_public(route)):
             continue
         url = route_url(route, world)
         response = client.get(url)
@@ -120,6 +120,34 @@ def _forms_by_action(client, world) -> list:
                     forms.append(form)
     # Forms that remove or revoke the world's objects go last: the others still find them.
     return sorted(forms, key=lambda f: any(w in f.action for w in ("remove", "revoke")))
+
+
+def _attack(client, forms, tally, *, extra: int) -> None:
+    """Each field of each form: the type-aware over-long values, the catalogue's core and
+    `extra` more in rotation, a list for a scalar; then the form empty and oversized."""
+    for form in forms:
+        base = plausible_form_data(form)
+        tally.routes.add(form.action)
+        for name in form.field_names():
+            tally.fields.add((form.action, name))
+            values = [*stretched(form.field(name)),
+                      *sample(HOSTILE_TEXT, CORE_TEXT, extra, len(tally.fields))]
+            for value in values:
+                before = row_counts()
+                response = client.post(form.action, {**base, name: value})
+                _check(response, f"POST {form.action} with {name}={value[:40]!r}", before)
+                tally.requests += 1
+                tally.values += 1
+            before = row_counts()
+            response = client.post(form.action, {**base, name: ["1", "²", "a" * 300]})
+            _check(response, f"POST {form.action} with {name} as a list", before)
+            tally.requests += 1
+            tally.values += 1
+        for data in ({}, {**base, "filler": "z" * 3_000_000}):
+            before = row_counts()
+            response = client.post(form.action, data)
+            _check(response, f"POST {form.action} empty/oversized", before)
+            tally.requests += 1
 
 
 @pytest.fixture
@@ -136,32 +164,12 @@ def test_every_form_field_survives_hostile_values(client, live_world, graph, on_
     tally = Tally()
     forms = _forms_by_action(client, world)
     assert forms, "the sweep found no form: the page walk is broken"
-    for form in forms:
-        base = plausible_form_data(form)
-        tally.routes.add(form.action)
-        for name in form.field_names():
-            tally.fields.add((form.action, name))
-            values = [*stretched(form.field(name)),
-                      *sample(HOSTILE_TEXT, CORE_TEXT, 4, len(tally.fields))]
-            for value in values:
-                data = {**base, name: value}
-                before = row_counts()
-                response = client.post(form.action, data)
-                _check(response, f"POST {form.action} with {name}={value[:40]!r}", before)
-                tally.requests += 1
-                tally.values += 1
-            # A list where one value is expected, and a field posted twice.
-            before = row_counts()
-            response = client.post(form.action, {**base, name: ["1", "²", "a" * 300]})
-            _check(response, f"POST {form.action} with {name} as a list", before)
-            tally.requests += 1
-            tally.values += 1
-        # The form with nothing filled in, and one far larger than any page sends.
-        for data in ({}, {**base, "filler": "z" * 3_000_000}):
-            before = row_counts()
-            response = client.post(form.action, data)
-            _check(response, f"POST {form.action} empty/oversized", before)
-            tally.requests += 1
+    _attack(client, forms, tally, extra=4)
+    # The public forms (sign-in, password reset) as an anonymous visitor.
+    client.logout()
+    public = _forms_by_action(client, world, public_only=True)
+    assert public, "no public form found: the anonymous walk is broken"
+    _attack(client, public, tally, extra=1)
     with capsys.disabled():
         print(f"\n[bad-input forms] {len(tally.routes)} forms, {len(tally.fields)} fields, "
               f"{tally.values} hostile values, {tally.requests} requests, no 500")
