@@ -85,6 +85,9 @@ HOSTILE_BODIES = [
 ]
 HOSTILE_HEADERS = ["", "no-such-agency", "alpha", "\x7f\x01", "a" * 5000, "bravo, alpha",
                    "' OR 1=1 --", "%00"]
+RAW_PATHS = ["/accounts/invitations/%ff%fe/", "/accounts/onboard/%00/", "/clients/%C0%AF/",
+             "/api/v1/clients/%ff/", "/clients/1%00/", "/%2e%2e/%2e%2e/etc/passwd",
+             "/api/v1/clients/?%ff=%fe", "/clients/" + "9" * 5000 + "/"]
 HOSTILE_PATH = ["a" * 3000, "%00", "😀", "' OR 1=1 --", "..", "\u202e", "%ff%fe", "x" * 64]
 
 
@@ -250,9 +253,14 @@ def test_every_page_survives_hostile_query_strings_and_path_segments(client, wor
         url = route_url(route, world_b)
         response = client.get(f"{url}?{_query(HOSTILE_QUERY)}")
         _check(response, f"GET {url} with a hostile query", None)
+        _check(client.head(url), f"HEAD {url}", None)
         for value in ("%00", "%ff%fe", "a" * 5000):
             _check(client.get(f"{url}?q={value}&page={value}"), f"GET {url}?q={value[:9]}", None)
         pages += 1
+    # Raw bytes in paths that are not UTF-8, or encode NUL and overlong slashes.
+    for raw in RAW_PATHS:
+        for method in ("get", "post"):
+            _check(getattr(client, method)(raw), f"{method.upper()} {raw}", None)
     # Ids beyond bigint in the URL, on every route that takes one.
     for route in swept_routes():
         if route.kwargs and all(k in test_isolation.OBJECT_KWARGS for k in route.kwargs):
