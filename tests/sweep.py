@@ -37,7 +37,10 @@ BOOKKEEPING_MODELS = {"agency.auditevent", "agency.graphwrite", "sessions.sessio
 # Query parameters tried on every GET: a list page that starts paging or filtering is covered.
 HOSTILE_QUERY = {"page": "99999999999999999999999", "limit": "-1", "offset": "-5",
                  "page_size": "0", "q": "' OR 1=1 --", "id": "²", "client": "1e309",
-                 "ordering": "-password", "cursor": "%%%"}
+                 "ordering": "-password", "cursor": "%%%", "state": "' OR 1=1 --",
+                 "code": "c" * 5000, "error": "<script>", "error_reason": "\u202e",
+                 "next": "https://evil.example/", "since": "2026-13-45", "until": "-1",
+                 "date_preset": "forever", "status": "²", "kind": "../x"}
 
 
 @dataclass
