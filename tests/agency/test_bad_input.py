@@ -59,7 +59,7 @@ CORE_TEXT = 11
 HOSTILE_JSON = [
     2**64, -(2**63) - 1, 10**400, -1, 1.5, True, None, [], {"nested": {"deeper": [1]}},
     *HOSTILE_TEXT[:CORE_TEXT], 2**63, 0, 1e308, False, ["a", "b"], [[[]]], {},
-    *HOSTILE_TEXT[CORE_TEXT:],
+    *HOSTILE_TEXT[CORE_TEXT:], "lone \ud800 surrogate",
 ]
 CORE_JSON = 9 + CORE_TEXT
 # Whole bodies an API client can send.
@@ -68,6 +68,7 @@ HOSTILE_BODIES = [
     ("application/json", '{"a":' * 200 + "1" + "}" * 200),
     ("application/json", b"\xff\xfe{\"name\": \"\xc3\x28\"}"),
     ("application/json", '{"name": "a\\u0000b"}'),
+    ("application/json", '{"name": "a\\ud800b", "notes": "\\udfff"}'),
     ("application/json", '{"name": NaN, "website": Infinity}'),
     ("application/json", "[]"),
     ("application/json", '"just a string"'),

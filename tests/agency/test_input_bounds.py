@@ -97,6 +97,7 @@ def _parse(raw: str | bytes):
     "[" * 40 + "]" * 40,  # deeper than the limit, shallow enough for json
     '{"a":' * 40 + "1" + "}" * 40,
     '{"name": "a\\u0000b"}', '{"a\\u0000": 1}', '["\\u0000"]',
+    '{"name": "a\\ud800b"}', '{"\\udfff": 1}',
 ])
 def test_safe_json_parser_refuses_deep_nesting_and_nul(raw):
     with pytest.raises(ParseError):
