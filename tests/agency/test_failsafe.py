@@ -115,3 +115,15 @@ def test_over_long_pasted_token_is_refused_before_meta_is_asked(owner_client, gr
     api = owner_client.post(reverse("api:connection-system-user"), {"token": "E" * 100_000},
                             content_type="application/json")
     assert api.status_code == 400 and "token" in api.json()["extra"]["fields"]
+
+
+def test_too_many_fields_and_oversized_bodies_are_400(owner_client):
+    many = "&".join(f"f{i}=1" for i in range(1500))
+    assert owner_client.get(f"/clients/?{many}").status_code == 400
+    assert owner_client.post(reverse("agency:client-create"), many,
+                             content_type="application/x-www-form-urlencoded").status_code == 400
+    big = {"name": "Big", "notes": "n" * 3_000_000}
+    assert owner_client.post(reverse("agency:client-create"), big).status_code == 400
+    api = owner_client.post(reverse("api:client-list"), big, content_type="application/json")
+    assert api.status_code == 400
+    assert not Client.objects.unscoped().filter(name="Big").exists()
