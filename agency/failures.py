@@ -42,10 +42,13 @@ class Failure:
         return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
 
+MAX_RETRY_AFTER = 24 * 3600
+
+
 def _seconds(value: float | None) -> int:
     if value is None or value != value or value <= 0:  # None, NaN, negative
         return DEFAULT_RETRY_AFTER
-    return max(1, min(math.ceil(value), 24 * 3600))
+    return max(1, math.ceil(min(value, MAX_RETRY_AFTER)))  # min first: ceil(inf) raises
 
 
 def failure_for(exc: BaseException) -> Failure | None:

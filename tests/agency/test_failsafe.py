@@ -53,6 +53,8 @@ def test_throttle_retry_after_is_whole_seconds_and_bounded():
         "Retry-After": "121"}
     assert failure_for(GraphThrottleError("x", retry_after=None)).retry_after == 60
     assert failure_for(GraphThrottleError("x", retry_after=10**9)).retry_after == 24 * 3600
+    assert failure_for(GraphThrottleError("x", retry_after=float("inf"))).retry_after == 86400
+    assert failure_for(GraphThrottleError("x", retry_after=float("nan"))).retry_after == 60
 
 
 def test_htmx_request_gets_the_failure_as_a_partial(client, live_world, graph):
