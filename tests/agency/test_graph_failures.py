@@ -3,7 +3,8 @@
 The sweep walks the URL resolver and the OpenAPI schema (tests/sweep.py), as agency B's owner on
 agency B's objects (the isolation sweep's registry), with a connection whose token the simulator
 knows, and fails Graph in each way we meet in production: unreachable, 5xx/transient, throttled
-(80004), the token revoked (190), the connection dropped mid-call, and a lost encryption key.
+(80004), the token revoked (190), a missing permission (200), the connection dropped mid-call,
+the answer to a write lost after Graph applied it, and a lost encryption key.
 """
 
 from __future__ import annotations
@@ -72,6 +73,20 @@ def _fault_dropped(graph):
     return {}
 
 
+def _fault_lost_after_write(graph):
+    # Writes happen, then the answer is lost (outcome unknown); reads fail transiently.
+    graph.sim.faults.add("drop", method="POST", after_apply=True)
+    graph.sim.faults.add("drop", method="DELETE", after_apply=True)
+    graph.sim.faults.add("transient", method="GET")
+    return {}
+
+
+def _fault_permission(graph):
+    graph.sim.faults.add("error", code=200, http_status=403,
+                         message="(#200) Requires ads_management permission to manage the object")
+    return {}
+
+
 def _fault_lost_key(graph):
     return {"TOKEN_ENCRYPTION_KEYS": [Fernet.generate_key().decode()]}  # the old key is gone
 
@@ -83,6 +98,8 @@ FAULTS = {
     "throttled_80004": _fault_throttled,
     "token_190_revoked": _fault_token_revoked,
     "dropped_connection": _fault_dropped,
+    "lost_after_write": _fault_lost_after_write,
+    "permission_200": _fault_permission,
     "lost_encryption_key": _fault_lost_key,
 }
 
