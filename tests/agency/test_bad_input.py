@@ -100,7 +100,11 @@ class Tally:
         self.fields: set[tuple[str, str]] = set()
 
 
+CHECKED = {"responses": 0}  # every response the suite judged, for the printed figures
+
+
 def _check(response, what: str, before: dict[str, int] | None):
+    CHECKED["responses"] += 1
     assert response.status_code < 500 or response.status_code == 503, (
         f"{what} answered {response.status_code}"
     )
@@ -236,7 +240,7 @@ def test_every_page_survives_hostile_query_strings_and_path_segments(client, wor
                                                                      on_postgres, capsys):
     client.force_login(world_b["owner"].user)
     client.raise_request_exception = False
-    pages = 0
+    pages, start = 0, CHECKED["responses"]
     for route in swept_routes():
         if route.name.startswith("api:"):
             continue
@@ -270,7 +274,8 @@ def test_every_page_survives_hostile_query_strings_and_path_segments(client, wor
                 response = getattr(client, method)(url)
                 assert response.status_code in {404, 405}, f"{method} {url}"
     with capsys.disabled():
-        print(f"\n[bad-input pages] {pages} pages with hostile query strings / path segments")
+        print(f"\n[bad-input pages] {pages} pages with hostile query strings / path segments, "
+              f"{CHECKED['responses'] - start} requests, no 500")
 
 
 def _query(params: dict[str, str]) -> str:
