@@ -57,6 +57,7 @@ class PageForm:
     page: str  # the page it was found on
     action: str
     fields: list[FormField]
+    method: str = "post"  # "get" for search and filter forms
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)
@@ -113,17 +114,19 @@ class _FormParser(HTMLParser):
 
 
 def forms_on(page_url: str, html: str) -> list[PageForm]:
+    """Every form of the page: POST forms, and GET forms (search, filters) that have fields."""
     parser = _FormParser()
     parser.feed(html)
     found = []
     skip = {reverse(name) for name in SKIP_FORM_ACTIONS}
     for attrs, fields in parser.forms:
-        if attrs.get("method", "get").lower() != "post":
+        method = attrs.get("method", "get").lower()
+        if method not in {"get", "post"}:
             continue
         action = urlsplit(urljoin(page_url, attrs.get("action") or page_url)).path
-        if action in skip:
+        if action in skip or (method == "get" and not fields):
             continue
-        found.append(PageForm(page=page_url, action=action, fields=fields))
+        found.append(PageForm(page=page_url, action=action, fields=fields, method=method))
     return found
 
 

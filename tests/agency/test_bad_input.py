@@ -122,7 +122,7 @@ def _forms_by_action(client, world, *, public_only=False) -> list:
         response = client.get(url)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             for form in forms_on(url, response.content.decode()):
-                key = (form.action, tuple(form.field_names()))
+                key = (form.method, form.action, tuple(form.field_names()))
                 if key not in seen:  # one action may have several forms (connect, reconnect)
                     seen.add(key)
                     forms.append(form)
@@ -142,19 +142,23 @@ def _attack(client, forms, tally, *, extra: int) -> None:
                       *sample(HOSTILE_TEXT, CORE_TEXT, extra, len(tally.fields))]
             for value in values:
                 before = row_counts()
-                response = client.post(form.action, {**base, name: value})
-                _check(response, f"POST {form.action} with {name}={value[:40]!r}", before)
+                send = getattr(client, form.method)
+                response = send(form.action, {**base, name: value})
+                _check(response, f"{form.method} {form.action} with {name}={value[:40]!r}", before)
                 tally.requests += 1
                 tally.values += 1
             before = row_counts()
-            response = client.post(form.action, {**base, name: ["1", "²", "a" * 300]})
-            _check(response, f"POST {form.action} with {name} as a list", before)
+            response = getattr(client, form.method)(form.action,
+                                                    {**base, name: ["1", "²", "a" * 300]})
+            _check(response, f"{form.method} {form.action} with {name} as a list", before)
             tally.requests += 1
             tally.values += 1
         for data in ({}, {**base, "filler": "z" * 3_000_000}):
+            if form.method == "get" and data:
+                data = {**base, "filler": "z" * 20_000}  # a URL cannot carry megabytes
             before = row_counts()
-            response = client.post(form.action, data)
-            _check(response, f"POST {form.action} empty/oversized", before)
+            response = getattr(client, form.method)(form.action, data)
+            _check(response, f"{form.method} {form.action} empty/oversized", before)
             tally.requests += 1
 
 

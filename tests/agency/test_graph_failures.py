@@ -129,7 +129,8 @@ def _discover(client, world) -> dict[str, dict]:
         response = client.get(url)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             for form in forms_on(url, response.content.decode()):
-                found.setdefault(form.action, plausible_form_data(form))
+                if form.method == "post":
+                    found.setdefault(form.action, plausible_form_data(form))
     return found
 
 
