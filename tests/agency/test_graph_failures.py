@@ -254,14 +254,3 @@ def test_meta_down_while_adding_a_system_user_token_is_503_and_stores_nothing(cl
     assert response.status_code == 503
     assert response.json()["code"] == "graph_unavailable" and response["Retry-After"]
     assert MetaConnection.objects.unscoped().count() == before
-
-
-def test_import_page_lists_nothing_but_says_meta_is_busy_in_plain_words(client, live_world,
-                                                                         graph):
-    client.force_login(live_world["owner"].user)
-    graph.sim.faults.add("throttle", code=80004, eta_minutes=5)
-    response = client.get(reverse("accounts:connection-import",
-                                  args=[live_world["connection"].pk]))
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Meta is limiting calls" in body and "80004" not in body
