@@ -16,7 +16,6 @@ from accounts.services import connections as connection_services
 from accounts.services import onboarding
 from agency.access import access_client_by_id, access_connection_by_id
 from agency.errors import ServiceError
-from agency.failures import failure_for
 from agency.graph.errors import GraphError
 from agency.ids import parse_id
 from agency.jobs.selectors import job_latest_for_target
@@ -198,7 +197,7 @@ class ConnectionImportView(AgencyViewMixin, View):
             reachable = campaign_services.ad_accounts_reachable(connection=connection,
                                                                actor=self.request.user)
         except (GraphError, ServiceError) as exc:
-            reachable, error = [], failure_for(exc).message  # words a person can act on
+            reachable, error = [], getattr(exc, "user_msg", None) or exc.message
         imported = {
             a.account_id: a for a in AdAccount.objects.unscoped().filter(
                 account_id__in=[r.account_id for r in reachable])
