@@ -18,6 +18,7 @@ from agency.graph.errors import (
     GraphValidationError,
 )
 from agency.models import Client
+from agency.writes import GraphWriteUnresolvedError
 from tests import sweep
 from tests.agency import test_isolation
 
@@ -31,6 +32,8 @@ live_world = sweep.live_world
     (GraphTransientError("down"), 503, "graph_unavailable"),
     (GraphConnectionError("refused"), 503, "graph_unavailable"),
     (GraphOutcomeUnknownError("lost"), 503, "graph_outcome_unknown"),
+    (GraphWriteUnresolvedError("unsettled", key="k", state="unknown", retry_after=90), 503,
+     "graph_outcome_unknown"),
     (GraphThrottleError("slow", retry_after=120.2), 429, "graph_throttled"),
     (GraphAuthError("190", code=190, subcode=458), 409, "connection_refused"),
     (GraphPermissionError("200", code=200), 409, "graph_permission"),
