@@ -10,10 +10,7 @@ from accounts.models import User
 from agency.ids import IdModelMultipleChoiceField
 from agency.models import Client, Invitation
 from agency.roles import GRANTABLE_ROLES, Role
-from agency.validation import model_max_length
-
-# Hashed, so any length fits the column; the bound keeps hashing a pasted novel cheap.
-PASSWORD_MAX_LENGTH = 256
+from agency.validation import PASSWORD_MAX_LENGTH, model_max_length
 
 
 class EmailAuthenticationForm(AuthenticationForm):

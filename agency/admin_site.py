@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from agency.tenancy import dangerously_all_agencies
+from agency.validation import PASSWORD_MAX_LENGTH
 
 
 class SuperuserAuthenticationForm(AdminAuthenticationForm):
+    password = forms.CharField(
+        label="Password", strip=False, max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.is_superuser:

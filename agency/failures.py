@@ -42,10 +42,13 @@ class Failure:
         return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
 
+MAX_RETRY_AFTER = 24 * 3600
+
+
 def _seconds(value: float | None) -> int:
     if value is None or value != value or value <= 0:  # None, NaN, negative
         return DEFAULT_RETRY_AFTER
-    return max(1, min(math.ceil(value), 24 * 3600))
+    return max(1, math.ceil(min(value, MAX_RETRY_AFTER)))  # min first: ceil(inf) raises
 
 
 def failure_for(exc: BaseException) -> Failure | None:
@@ -94,12 +97,15 @@ def failure_for(exc: BaseException) -> Failure | None:
                                     "Reconnect it and grant the permissions asked for.",
             reconnect=True, extra=extra,
         )
-    if isinstance(exc, GraphOutcomeUnknownError):
+    from agency.writes import GraphWriteUnresolvedError  # imports models: not at module load
+
+    if isinstance(exc, GraphOutcomeUnknownError | GraphWriteUnresolvedError):
         return Failure(
             status=503, code="graph_outcome_unknown", title="Meta did not confirm",
             message="Meta did not confirm whether this was saved. We check before trying again: "
                     "try again in a minute.",
-            retry_after=DEFAULT_RETRY_AFTER, extra=extra,
+            retry_after=_seconds(exc.retry_after) if exc.retry_after else DEFAULT_RETRY_AFTER,
+            extra=extra,
         )
     if isinstance(exc, GraphTransientError):
         return Failure(

@@ -45,10 +45,11 @@ class FailSafeMiddleware:
                     return JsonResponse({"message": "Not found.", "code": "not_found",
                                          "extra": {}}, status=404)
                 raise Http404("No such object.")
+        # Pages' form posts (CSRF has parsed them already). The API's bodies are checked by its
+        # parser, and are left unread here so that an upload view can still pick its handlers.
         content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and content_type.startswith(_FORM_TYPES) and _has_nul(
-            request.POST
-        ):
+        if (request.method == "POST" and not request.path.startswith(API_PREFIX)
+                and content_type.startswith(_FORM_TYPES) and _has_nul(request.POST)):
             return self._bad_request(request, NUL_MESSAGE)
         return None
 
@@ -63,6 +64,11 @@ class FailSafeMiddleware:
                 {"message": failure.message, "code": failure.code, "extra": failure.extra},
                 status=failure.status,
             )
+        elif request.headers.get("HX-Request"):
+            # htmx swaps only 2xx answers: the message goes where the partial would have gone;
+            # the failure's own status travels in a header for scripts that care.
+            response = render(request, "errors/_failure.html", {"failure": failure})
+            response["X-Adwright-Failure"] = f"{failure.status} {failure.code}"
         else:
             response = render(request, "errors/failure.html",
                               {"failure": failure, "retry_url": request.get_full_path()

@@ -7,6 +7,8 @@ from django.db import models
 
 # A sane bound for free text stored in a TextField (notes, descriptions): a page of text.
 TEXT_MAX_LENGTH = 10_000
+# Passwords are stored hashed, so any length fits; the bound keeps hashing a pasted novel cheap.
+PASSWORD_MAX_LENGTH = 256
 
 
 def model_max_length(model: type[models.Model], field_name: str) -> int:

@@ -17,9 +17,14 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpx
+import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from accounts.models import MetaConnection
+from agency.crypto import SealedSecret, fingerprint
+from campaigns.models import AdAccount
 from tests.agency.test_isolation import OBJECT_KWARGS, PUBLIC_ROUTES, Route, all_routes
 
 # Forms the sweeps never submit: signing out ends the session the sweep runs in.
@@ -32,7 +37,10 @@ BOOKKEEPING_MODELS = {"agency.auditevent", "agency.graphwrite", "sessions.sessio
 # Query parameters tried on every GET: a list page that starts paging or filtering is covered.
 HOSTILE_QUERY = {"page": "99999999999999999999999", "limit": "-1", "offset": "-5",
                  "page_size": "0", "q": "' OR 1=1 --", "id": "²", "client": "1e309",
-                 "ordering": "-password", "cursor": "%%%"}
+                 "ordering": "-password", "cursor": "%%%", "state": "' OR 1=1 --",
+                 "code": "c" * 5000, "error": "<script>", "error_reason": "\u202e",
+                 "next": "https://evil.example/", "since": "2026-13-45", "until": "-1",
+                 "date_preset": "forever", "status": "²", "kind": "../x"}
 
 
 @dataclass
@@ -49,6 +57,10 @@ class PageForm:
     page: str  # the page it was found on
     action: str
     fields: list[FormField]
+    method: str = "post"  # "get" for search and filter forms
+
+    def field(self, name: str) -> FormField:
+        return next(f for f in self.fields if f.name == name)
 
     def field_names(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -102,17 +114,19 @@ class _FormParser(HTMLParser):
 
 
 def forms_on(page_url: str, html: str) -> list[PageForm]:
+    """Every form of the page: POST forms, and GET forms (search, filters) that have fields."""
     parser = _FormParser()
     parser.feed(html)
     found = []
     skip = {reverse(name) for name in SKIP_FORM_ACTIONS}
     for attrs, fields in parser.forms:
-        if attrs.get("method", "get").lower() != "post":
+        method = attrs.get("method", "get").lower()
+        if method not in {"get", "post"}:
             continue
         action = urlsplit(urljoin(page_url, attrs.get("action") or page_url)).path
-        if action in skip:
+        if action in skip or (method == "get" and not fields):
             continue
-        found.append(PageForm(page=page_url, action=action, fields=fields))
+        found.append(PageForm(page=page_url, action=action, fields=fields, method=method))
     return found
 
 
@@ -143,6 +157,20 @@ def plausible_value(f: FormField) -> str | list[str] | None:
     return f"Sweep {f.name}"
 
 
+# Valid-looking values longer than any column: the form must say "too long", not the database.
+LONG_EMAIL = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "com"  # 312 characters, a valid address
+LONG_URL = "https://example.com/" + "p" * 400
+
+
+def stretched(f: FormField) -> list[str]:
+    """Over-long values that still pass the field's format checks."""
+    if f.kind == "email" or "email" in f.name:
+        return [LONG_EMAIL]
+    if f.kind == "url" or "website" in f.name or "url" in f.name:
+        return [LONG_URL]
+    return ["a" * 300, "b" * 70_000]
+
+
 def plausible_form_data(form: PageForm) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for f in form.fields:
@@ -168,25 +196,58 @@ def is_public(route: Route) -> bool:
     return route.name in PUBLIC_ROUTES
 
 
+@pytest.fixture
+def live_world(world_b, graph, settings):
+    """Agency B with a connection the simulator accepts and one imported ad account."""
+    settings.GRAPH_MAX_ATTEMPTS = 1  # no retry backoff: each failure surfaces at once
+    settings.GRAPH_THROTTLE_MAX_WAIT_SECONDS = 0
+    token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
+    connection = world_b["connection"]
+    MetaConnection.objects.unscoped().filter(pk=connection.pk).update(
+        access_token=SealedSecret.seal(token), token_fingerprint=fingerprint(token))
+    connection.refresh_from_db()
+    AdAccount.objects.unscoped().create(
+        agency=world_b["owner"].agency, account_id="99000111", name="Sweep account",
+        currency="EUR", timezone_name="Europe/Paris", client=world_b["client"],
+        connection=connection)
+    return world_b
+
+
 # --- rows ----------------------------------------------------------------------------------------
 
 def _counted_models():
     for model in apps.get_models():
         if model._meta.label_lower in BOOKKEEPING_MODELS or model._meta.proxy:
             continue
-        if model._meta.app_label in {"admin", "contenttypes", "auth"}:
+        # Django's own logs, and django-axes' record of failed sign-ins (written on purpose).
+        if model._meta.app_label in {"admin", "contenttypes", "auth", "axes"}:
             continue
         yield model
 
 
 def row_counts() -> dict[str, int]:
-    """Rows per table (every app's models, bookkeeping aside), across all agencies."""
-    counts = {}
-    for model in _counted_models():
-        manager = model._default_manager
-        qs = manager.unscoped() if hasattr(manager, "unscoped") else manager.all()
-        counts[model._meta.label_lower] = qs.count()
-    return counts
+    """Rows per table (every app's models, bookkeeping aside), across all agencies: one query."""
+    from django.db import connection
+
+    models = sorted(_counted_models(), key=lambda m: m._meta.db_table)
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(
+        f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        values = cursor.fetchone()
+    return {m._meta.label_lower: n for m, n in zip(models, values, strict=True)}
+
+
+def sample(catalogue: list, core: int, extra: int, offset: int) -> list:
+    """The first `core` values of the catalogue, always, and `extra` of the rest in rotation
+    (`offset` differs per field): every field meets the dangerous ones, every value is used."""
+    rest = catalogue[core:]
+    if not rest:
+        return list(catalogue)
+    start = (offset * extra) % len(rest)
+    rotated = (rest[start:] + rest[:start])[:extra]
+    return catalogue[:core] + rotated
 
 
 def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:

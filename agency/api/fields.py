@@ -23,3 +23,14 @@ class IdField(serializers.IntegerField):
         if parsed is None:
             self.fail("invalid")
         return parsed
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """PrimaryKeyRelatedField whose value is parsed by `parse_id` first: "١٢" is not 12, and an id
+    beyond bigint is "does not exist" without asking the database. Give it the tenant-scoped
+    queryset (an access function's), so another agency's id is "does not exist" too."""
+
+    def to_internal_value(self, data):
+        if self.pk_field is None and parse_id(data) is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(parse_id(data) if self.pk_field is None else data)

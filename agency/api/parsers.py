@@ -1,7 +1,7 @@
 """The API's JSON parser: hostile bodies are a 400, never a 500.
 
 DRF's own parser lets a deeply nested document reach `json.loads`, whose RecursionError is a 500;
-NUL characters would reach PostgreSQL, which refuses them in text.
+NUL characters and lone surrogates would reach PostgreSQL, which refuses them in text.
 """
 
 from __future__ import annotations
@@ -13,14 +13,22 @@ from rest_framework.parsers import JSONParser
 DEFAULT_MAX_DEPTH = 32
 
 
+def _check_text(value: str, what: str) -> None:
+    if "\x00" in value:
+        raise ParseError(f"JSON {what} must not contain NUL characters (\\u0000).")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800"): not text any database stores
+        raise ParseError(f"JSON {what} must not contain lone surrogates.") from None
+
+
 def _check(document, *, max_depth: int) -> None:
-    """Walk without recursion: depth within the limit, no NUL in any key or string."""
+    """Walk without recursion: depth within the limit, every key and string storable text."""
     stack = [(document, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, str):
-            if "\x00" in value:
-                raise ParseError("JSON strings must not contain NUL characters (\\u0000).")
+            _check_text(value, "strings")
             continue
         if not isinstance(value, dict | list):
             continue
@@ -28,13 +36,13 @@ def _check(document, *, max_depth: int) -> None:
             raise ParseError(f"JSON nested deeper than {max_depth} levels.")
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
-            if isinstance(key, str) and "\x00" in key:
-                raise ParseError("JSON keys must not contain NUL characters (\\u0000).")
+            if isinstance(key, str):
+                _check_text(key, "keys")
             stack.append((item, depth + 1))
 
 
 class SafeJSONParser(JSONParser):
-    """JSONParser with a depth limit (API_JSON_MAX_DEPTH) and no NUL characters."""
+    """JSONParser with a depth limit (API_JSON_MAX_DEPTH), no NUL, no lone surrogates."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:

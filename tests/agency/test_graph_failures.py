@@ -3,7 +3,8 @@
 The sweep walks the URL resolver and the OpenAPI schema (tests/sweep.py), as agency B's owner on
 agency B's objects (the isolation sweep's registry), with a connection whose token the simulator
 knows, and fails Graph in each way we meet in production: unreachable, 5xx/transient, throttled
-(80004), the token revoked (190), the connection dropped mid-call, and a lost encryption key.
+(80004), the token revoked (190), a missing permission (200), the connection dropped mid-call,
+the answer to a write lost after Graph applied it, and a lost encryption key.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 
-import httpx
 import pytest
 from cryptography.fernet import Fernet
 from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import ConnectionStatus, MetaConnection
-from agency.crypto import SealedSecret, fingerprint
 from agency.graph.factory import usage_store
-from campaigns.models import AdAccount
+from tests import sweep
 from tests.agency import test_isolation
 from tests.sweep import (
     api_operations,
@@ -37,6 +36,7 @@ from tests.sweep import (
 pytestmark = pytest.mark.django_db
 
 world_b = test_isolation.world_b  # the isolation sweep's world: one object per kind of URL id
+live_world = sweep.live_world
 
 MAPPED = {409, 424, 429, 503}
 
@@ -73,6 +73,20 @@ def _fault_dropped(graph):
     return {}
 
 
+def _fault_lost_after_write(graph):
+    # Writes happen, then the answer is lost (outcome unknown); reads fail transiently.
+    graph.sim.faults.add("drop", method="POST", after_apply=True)
+    graph.sim.faults.add("drop", method="DELETE", after_apply=True)
+    graph.sim.faults.add("transient", method="GET")
+    return {}
+
+
+def _fault_permission(graph):
+    graph.sim.faults.add("error", code=200, http_status=403,
+                         message="(#200) Requires ads_management permission to manage the object")
+    return {}
+
+
 def _fault_lost_key(graph):
     return {"TOKEN_ENCRYPTION_KEYS": [Fernet.generate_key().decode()]}  # the old key is gone
 
@@ -84,25 +98,10 @@ FAULTS = {
     "throttled_80004": _fault_throttled,
     "token_190_revoked": _fault_token_revoked,
     "dropped_connection": _fault_dropped,
+    "lost_after_write": _fault_lost_after_write,
+    "permission_200": _fault_permission,
     "lost_encryption_key": _fault_lost_key,
 }
-
-
-@pytest.fixture
-def live_world(world_b, graph, settings):
-    """Agency B with a connection the simulator accepts and one imported ad account."""
-    settings.GRAPH_MAX_ATTEMPTS = 1  # no retry backoff: each failure surfaces at once
-    settings.GRAPH_THROTTLE_MAX_WAIT_SECONDS = 0
-    token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
-    connection = world_b["connection"]
-    MetaConnection.objects.unscoped().filter(pk=connection.pk).update(
-        access_token=SealedSecret.seal(token), token_fingerprint=fingerprint(token))
-    connection.refresh_from_db()
-    AdAccount.objects.unscoped().create(
-        agency=world_b["owner"].agency, account_id="99000111", name="Sweep account",
-        currency="EUR", timezone_name="Europe/Paris", client=world_b["client"],
-        connection=connection)
-    return world_b
 
 
 @contextmanager
@@ -130,7 +129,8 @@ def _discover(client, world) -> dict[str, dict]:
         response = client.get(url)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             for form in forms_on(url, response.content.decode()):
-                found.setdefault(form.action, plausible_form_data(form))
+                if form.method == "post":
+                    found.setdefault(form.action, plausible_form_data(form))
     return found
 
 
