@@ -12,6 +12,7 @@ from typing import Any
 from graph_sim.core import (
     SimRequest,
     SimResponse,
+    edge_fields,
     node_deleter,
     node_edge,
     node_reader,
@@ -110,13 +111,19 @@ def _context(req: SimRequest) -> dict[str, Any]:
     }
 
 
-def _render(req: SimRequest, obj: AdObject) -> dict[str, Any]:
-    return reading.render(req.world, obj, req.fields, _context(req))
+def _render(
+    req: SimRequest, obj: AdObject, context: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One object through `fields=`; its GET edges can be asked for as fields
+    (`adsets{name,status}`, `ads.limit(5){creative{id}}`, nested to any depth): each runs the
+    edge handler and embeds its `{"data", "paging"}` page (core/expand.py)."""
+    extra = edge_fields(req, obj.node_type, obj) if req.fields else None
+    return reading.render(req.world, obj, req.fields, context or _context(req), extra)
 
 
 def _page(req: SimRequest, objs: list[AdObject]) -> dict[str, Any]:
     context = _context(req)
-    return paginate(req, objs, render=lambda o: reading.render(req.world, o, req.fields, context))
+    return paginate(req, objs, render=lambda o: _render(req, o, context))
 
 
 def _account_of(req: SimRequest, obj: AdObject) -> AdAccount:

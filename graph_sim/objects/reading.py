@@ -313,9 +313,17 @@ def _creative(world: World, obj: AdObject, now: float, context: Mapping[str, Any
     }
 
 
-def render(world: World, obj: AdObject, fields: Any, context: Mapping[str, Any]) -> dict[str, Any]:
-    """The object through `fields=` (only `id` by default); unknown fields → code 100."""
-    full = object_json(world, obj, context)
+def render(
+    world: World,
+    obj: AdObject,
+    fields: Any,
+    context: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The object through `fields=` (only `id` by default); unknown fields → code 100.
+    `extra` adds computed fields (the node's GET edges, for field expansion); the object's own
+    fields and FIELD_PROVIDERS win over them."""
+    full = {**(extra or {}), **object_json(world, obj, context)}
     return render_fields(
         full,
         fields,
