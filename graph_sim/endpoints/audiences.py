@@ -571,7 +571,33 @@ def seed_audiences(world: World, rng) -> None:
         }
         world.put(saved, refs.SAVED_AUDIENCE)
         saved_ids[act_id] = saved["id"]
+    _link_seeded_adsets(world, pixels)
     demo["pixel_ids"] = pixels
     demo["custom_audience_ids"] = audiences
     demo["lookalike_audience_ids"] = lookalikes
     demo["saved_audience_ids"] = saved_ids
+
+
+def _link_seeded_adsets(world: World, pixels: dict[str, str]) -> None:
+    """Make the objects module's seeded ad sets pass today's rules: conversion ad sets promote
+    their account's pixel (reference.md §3.2 "promoted_object by objective"), and ad sets
+    reaching the EU carry DSA beneficiary and payor (ad-reference.txt "Targeting DSA Regulated
+    Locations")."""
+    from graph_sim.objects.model import ADSET, CAMPAIGN, get_object
+
+    for adset in world.all(ADSET):
+        account = world.ad_account(adset.account_id)
+        campaign = get_object(world, adset.campaign_id, CAMPAIGN)
+        if account is None or campaign is None:
+            continue
+        goal = adset.data.get("optimization_goal")
+        pixel = pixels.get(account.id)
+        if (
+            goal in ("OFFSITE_CONVERSIONS", "VALUE")
+            and pixel
+            and not adset.data.get("promoted_object")
+        ):
+            adset.data["promoted_object"] = {"pixel_id": pixel, "custom_event_type": "PURCHASE"}
+        if refs.reaches_eu(adset.data.get("targeting") or {}):
+            adset.data.setdefault("dsa_beneficiary", account.name)
+            adset.data.setdefault("dsa_payor", account.name)
