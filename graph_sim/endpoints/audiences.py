@@ -511,7 +511,7 @@ def seed_audiences(world: World, rng) -> None:
                 26_000 + rng.randint(0, 6_000),
                 {"retention_days": 365},
             ),
-            ("Newsletter (small)", "CUSTOM", 420, {"customer_file_source": "USER_PROVIDED_ONLY"}),
+            ("Newsletter (small)", "CUSTOM", 60, {"customer_file_source": "USER_PROVIDED_ONLY"}),
         ):
             audience = {
                 "id": world.new_id(15),

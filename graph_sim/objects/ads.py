@@ -107,14 +107,16 @@ def creative_fields(
                 subcode=1885557,
                 title="Post Unavailable",
             )
-    check_instagram(fields, assets)
+    check_instagram(fields, assets, actor_id=params.get("instagram_actor_id"))
     return fields
 
 
-def check_instagram(fields: Mapping[str, Any], assets: AssetChecks | None) -> None:
+def check_instagram(
+    fields: Mapping[str, Any], assets: AssetChecks | None, *, actor_id: Any = None
+) -> None:
     """Instagram identity and boosted media (marketing-api-guide.txt L10862-L10880)."""
     spec = fields.get("object_story_spec") or {}
-    if fields.get("instagram_user_id") and fields.get("instagram_actor_id"):
+    if fields.get("instagram_user_id") and actor_id:
         # L13743: 2238055 "You can not pass both instagram_user_id and instagram_actor_id".
         raise v.blamed(
             "You can not pass both instagram_user_id and instagram_actor_id or "

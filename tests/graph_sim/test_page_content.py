@@ -1,0 +1,107 @@
+"""Page posts, Instagram media and lead forms, and boosting them in creatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.graph_sim.test_objects_create import Api, error
+
+
+@pytest.fixture
+def api(http, token, demo) -> Api:
+    return Api(http, token, demo["active_ad_account_id"])
+
+
+def test_page_posts_and_published_posts(api, demo):
+    # DECISIONS.md "Page posts, Instagram media and lead forms"
+    page = demo["page_ids"][0]
+    posts = api.get(f"/{page}/published_posts", fields="message,is_published").json()["data"]
+    assert len(posts) == 4 and all(p["is_published"] for p in posts)
+    assert all(p["id"].startswith(f"{page}_") for p in posts)
+    every = api.get(f"/{page}/promotable_posts", fields="is_published").json()["data"]
+    assert len(every) == 5
+    one = api.get(f"/{posts[0]['id']}", fields="message,permalink_url").json()
+    assert one["message"] == posts[0]["message"]
+
+
+def test_page_content_needs_a_page_admin(api, demo, mint, sim):
+    # DECISIONS.md "Page posts...": other users get 200 (permissions)
+    other = mint(user_id=sim.world.demo["second_user_id"])
+    r = api.http.get(f"/v25.0/{demo['page_ids'][0]}/posts", params={"access_token": other})
+    assert r.status_code >= 400 and r.json()["error"]["code"] == 200
+
+
+def test_boosting_a_seeded_post_and_an_unknown_post(api, demo):
+    # core-flows.md §2.3 (object_story_id); marketing-api-guide.txt L13740: 1885557 "Your ad
+    # is promoting an unavailable post."
+    page = demo["page_ids"][0]
+    story = demo["page_post_ids"][page][1]
+    r = api.post(f"/{api.act}/adcreatives", name="Boost", object_story_id=story)
+    assert r.status_code == 200, r.text
+    err = error(api.post(f"/{api.act}/adcreatives", name="x", object_story_id=f"{page}_1"))
+    assert err["error_subcode"] == 1885557
+    assert err["error_data"]["blame_field_specs"] == [["object_story_id"]]
+
+
+def test_instagram_media_and_boosting_it(api, demo):
+    # marketing-api-guide.txt L10862-L10880: GET /{ig-user}/media, boost_eligibility_info,
+    # creative with instagram_user_id + source_instagram_media_id (object_id = the Page)
+    ig = demo["instagram_account_id"]
+    media = api.get(f"/{ig}/media", fields="caption,boost_eligibility_info").json()["data"]
+    eligible = [m for m in media if m["boost_eligibility_info"]["eligible_to_boost"]]
+    blocked = [m for m in media if not m["boost_eligibility_info"]["eligible_to_boost"]]
+    assert eligible and blocked
+    base = {
+        "name": "IG boost",
+        "object_id": demo["page_ids"][0],
+        "instagram_user_id": ig,
+        "call_to_action": {"type": "LEARN_MORE", "value": {"link": "https://example.com"}},
+    }
+    r = api.post(f"/{api.act}/adcreatives", **base, source_instagram_media_id=eligible[0]["id"])
+    assert r.status_code == 200, r.text
+    got = api.get(f"/{r.json()['id']}", fields="source_instagram_media_id").json()
+    assert got["source_instagram_media_id"] == eligible[0]["id"]
+    # L13747: 2446289 "The {post_type} you selected for your ad is not available."
+    for media_id in (blocked[0]["id"], "123"):
+        err = error(api.post(f"/{api.act}/adcreatives", **base, source_instagram_media_id=media_id))
+        assert err["error_subcode"] == 2446289
+    # L13743: 2238055 both instagram_user_id and instagram_actor_id
+    err = error(
+        api.post(
+            f"/{api.act}/adcreatives",
+            **base,
+            instagram_actor_id=ig,
+            source_instagram_media_id=eligible[0]["id"],
+        )
+    )
+    assert err["error_subcode"] == 2238055
+
+
+def test_unknown_instagram_account_in_a_creative_is_rejected(api, demo):
+    # DECISIONS.md "Page posts, Instagram media and lead forms"
+    page = demo["page_ids"][0]
+    spec = {
+        "page_id": page,
+        "instagram_user_id": "999",
+        "link_data": {"link": "https://example.com", "message": "hi"},
+    }
+    err = error(api.post(f"/{api.act}/adcreatives", name="x", object_story_spec=spec))
+    assert err["error_data"]["blame_field_specs"] == [["object_story_spec", "instagram_user_id"]]
+
+
+def test_lead_forms_list_and_create(api, demo):
+    # DECISIONS.md "Page posts, Instagram media and lead forms": <page>/leadgen_forms
+    page = demo["page_ids"][0]
+    listed = api.get(f"/{page}/leadgen_forms", fields="name,status,questions").json()["data"]
+    assert [f["id"] for f in listed] == [demo["leadgen_form_ids"][page]]
+    r = api.post(
+        f"/{page}/leadgen_forms",
+        name="Trial signup",
+        questions=[{"type": "EMAIL"}, {"type": "CUSTOM", "label": "Company size?"}],
+        privacy_policy={"url": "https://example.com/privacy"},
+    )
+    assert r.status_code == 200, r.text
+    form = api.get(f"/{r.json()['id']}", fields="name,questions,privacy_policy_url").json()
+    assert [q["type"] for q in form["questions"]] == ["EMAIL", "CUSTOM"]
+    err = error(api.post(f"/{page}/leadgen_forms", name="x", questions=[{"type": "EMAIL"}]))
+    assert err["error_data"]["blame_field_specs"] == [["privacy_policy", "url"]]
