@@ -105,3 +105,27 @@ def test_lead_forms_list_and_create(api, demo):
     assert [q["type"] for q in form["questions"]] == ["EMAIL", "CUSTOM"]
     err = error(api.post(f"/{page}/leadgen_forms", name="x", questions=[{"type": "EMAIL"}]))
     assert err["error_data"]["blame_field_specs"] == [["privacy_policy", "url"]]
+
+
+def test_previews_of_boosted_post_and_instagram_media_show_their_content(api, demo):
+    # core-flows.md §2.7 previews; creatives-and-media.md §4.3 iframe bodies
+    page = demo["page_ids"][0]
+    post_id = demo["page_post_ids"][page][0]
+    post = api.get(f"/{post_id}", fields="message").json()["message"]
+    crid = api.post(f"/{api.act}/adcreatives", name="b", object_story_id=post_id).json()["id"]
+    r = api.get(f"/{crid}/previews", ad_format="MOBILE_FEED_STANDARD")
+    src = r.json()["data"][0]["body"].split("src='", 1)[1].split("'", 1)[0]
+    assert post.split(".")[0] in api.http.get(src).text
+    media_id = demo["instagram_media_ids"][0]
+    crid = api.post(
+        f"/{api.act}/adcreatives",
+        name="ig",
+        object_id=page,
+        instagram_user_id=demo["instagram_account_id"],
+        source_instagram_media_id=media_id,
+    ).json()["id"]
+    for ad_format in ("INSTAGRAM_STANDARD", "INSTAGRAM_STORY", "INSTAGRAM_REELS"):
+        r = api.get(f"/{crid}/previews", ad_format=ad_format)
+        src = r.json()["data"][0]["body"].split("src='", 1)[1].split("'", 1)[0]
+        text = api.http.get(src).text
+        assert "Latte art Friday" in text and "northwind.coffee" in text
