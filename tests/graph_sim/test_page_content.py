@@ -129,3 +129,40 @@ def test_previews_of_boosted_post_and_instagram_media_show_their_content(api, de
         src = r.json()["data"][0]["body"].split("src='", 1)[1].split("'", 1)[0]
         text = api.http.get(src).text
         assert "Latte art Friday" in text and "northwind.coffee" in text
+
+
+def test_lead_ad_creative_needs_a_form_of_its_page(api, demo):
+    # DECISIONS.md "Page posts, Instagram media and lead forms": lead_gen_form_id checked
+    page = demo["page_ids"][0]
+
+    def creative(form_id: str, page_id: str = page):
+        spec = {
+            "page_id": page_id,
+            "link_data": {
+                "link": "http://fb.me/",
+                "message": "Sign up",
+                "call_to_action": {"type": "SIGN_UP", "value": {"lead_gen_form_id": form_id}},
+            },
+        }
+        return api.post(f"/{api.act}/adcreatives", name="lead", object_story_spec=spec)
+
+    ok = creative(demo["leadgen_form_ids"][page])
+    assert ok.status_code == 200, ok.text
+    for bad in (creative("1"), creative(demo["leadgen_form_ids"][demo["page_ids"][1]])):
+        assert error(bad)["error_data"]["blame_field_specs"] == [
+            ["object_story_spec", "link_data", "call_to_action", "value", "lead_gen_form_id"]
+        ]
+
+
+def test_minimum_budgets_promote_pages_and_advertisable_applications(api, demo):
+    # marketing-api-guide.txt L14244 minimum_budgets, L14245 promote_pages; reference.md §2.3
+    # advertisable_applications
+    rows = api.get(f"/{api.act}/minimum_budgets", limit=100).json()["data"]
+    usd = next(r for r in rows if r["currency"] == "USD")
+    assert usd["min_daily_budget_imp"] == 100
+    jpy = api.get(f"/{demo['ad_account_by_currency']['JPY']}/minimum_budgets", limit=100).json()
+    assert next(r for r in jpy["data"] if r["currency"] == "JPY")["min_daily_budget_imp"] == 150
+    pages = api.get(f"/{api.act}/promote_pages", fields="name").json()["data"]
+    assert demo["page_ids"][0] in {p["id"] for p in pages}
+    apps = api.get(f"/{api.act}/advertisable_applications").json()["data"]
+    assert [a["id"] for a in apps] == [demo["app_id"]]
