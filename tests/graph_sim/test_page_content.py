@@ -166,3 +166,15 @@ def test_minimum_budgets_promote_pages_and_advertisable_applications(api, demo):
     assert demo["page_ids"][0] in {p["id"] for p in pages}
     apps = api.get(f"/{api.act}/advertisable_applications").json()["data"]
     assert [a["id"] for a in apps] == [demo["app_id"]]
+
+
+def test_page_and_instagram_reads_expand_their_edges(api, demo):
+    # marketing-api-guide.txt L11401 "Field Expansion", on the Page and IG user nodes
+    page = api.get(
+        f"/{demo['page_ids'][0]}",
+        fields="name,published_posts.limit(2){message},leadgen_forms{name}",
+    ).json()
+    assert len(page["published_posts"]["data"]) == 2 and "next" in page["published_posts"]["paging"]
+    assert page["leadgen_forms"]["data"][0]["name"].endswith("Contact us")
+    ig = api.get(f"/{demo['instagram_account_id']}", fields="username,media{caption}").json()
+    assert ig["username"] == "northwind.coffee" and len(ig["media"]["data"]) == 4
