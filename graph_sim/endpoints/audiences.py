@@ -309,6 +309,7 @@ def account_saved_audiences(req: SimRequest, account: AdAccount) -> dict[str, An
         if req.params.get("targeting") in (None, ""):
             raise _missing("targeting")
         targeting = v.targeting(req.params["targeting"])
+        refs.check_targeting_rules(targeting)
         refs.check_targeting_refs(req.world, account, targeting)
         now = req.now()
         saved = {

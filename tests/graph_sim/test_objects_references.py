@@ -195,3 +195,46 @@ def test_ad_in_a_seeded_eu_ad_set_without_dsa_is_3858152(api, demo, sim):
     )
     assert err["error_subcode"] == 3858152
     assert err["error_data"]["blame_field_specs"] == [["adset_id"]]
+
+
+@pytest.mark.parametrize(
+    ("targeting", "subcode", "blame"),
+    [
+        # marketing-api-guide.txt L13732: 1870199 "Please remove all values from the
+        # location_types field."
+        (
+            {"geo_locations": {"countries": ["US"], "location_types": ["recent"]}},
+            1870199,
+            ["targeting", "geo_locations", "location_types"],
+        ),
+        # L13728: 1870088 "Connection targeting is being deprecated."
+        (
+            {"geo_locations": {"countries": ["US"]}, "connections": [{"id": "1"}]},
+            1870088,
+            ["targeting", "connections"],
+        ),
+        # L13731: 1870165 detailed targeting for people under 18
+        (
+            {
+                "geo_locations": {"countries": ["US"]},
+                "age_min": 13,
+                "flexible_spec": [{"interests": [{"id": "6003107902433"}]}],
+            },
+            1870165,
+            ["targeting", "age_min"],
+        ),
+    ],
+)
+def test_troubleshooting_table_targeting_rules(api, targeting, subcode, blame):
+    err = error(_adset(api, targeting))
+    assert err["code"] == 100 and err["error_subcode"] == subcode
+    assert err["error_data"]["blame_field_specs"] == [blame]
+
+
+def test_default_location_types_and_teen_location_only_targeting_are_accepted(api):
+    # DECISIONS.md "Targeting ids": home+recent is the default; location/age/gender stay
+    # allowed for teens (L13731 "remove all targeting options apart from location, age...")
+    both = {"geo_locations": {"countries": ["US"], "location_types": ["home", "recent"]}}
+    assert _adset(api, both).status_code == 200
+    teens = {"geo_locations": {"countries": ["US"]}, "age_min": 13, "genders": [1]}
+    assert _adset(api, teens).status_code == 200
