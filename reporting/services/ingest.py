@@ -339,9 +339,9 @@ def insights_refresh(
     since: date,
     until: date,
     client: GraphClient,
-    levels: Sequence[str] = DEFAULT_LEVELS,
-    breakdowns: Sequence[str] = DEFAULT_BREAKDOWNS,
-    breakdown_levels: Sequence[str] = DEFAULT_BREAKDOWN_LEVELS,
+    levels: Sequence[str] | None = None,
+    breakdowns: Sequence[str] | None = None,
+    breakdown_levels: Sequence[str] | None = None,
     done: Iterable[str] = (),
     on_chunk: Callable[[Chunk, int, RunStats], None] | None = None,
     window_days: int | None = None,
@@ -353,8 +353,8 @@ def insights_refresh(
     over itself. `on_chunk(chunk, rows, stats)` runs after each stored chunk (checkpointing).
     """
     window = window_days or int(_setting("REPORTING_WINDOW_DAYS", 31))
-    chunks = plan_chunks(since=since, until=until, levels=levels, breakdowns=breakdowns,
-                         breakdown_levels=breakdown_levels, window_days=window)
+    chunks = plan_chunks(since=since, until=until, window_days=window, **_shape(
+        levels=levels, breakdowns=breakdowns, breakdown_levels=breakdown_levels))
     skip = set(done)
     stats = RunStats()
     act_id = ad_account.act_id
@@ -373,8 +373,18 @@ def insights_refresh(
     return stats
 
 
+def _shape(*, levels=None, breakdowns=None, breakdown_levels=None) -> dict[str, Sequence[str]]:
+    """The reports each window reads: settings REPORTING_LEVELS / _BREAKDOWNS /
+    _BREAKDOWN_LEVELS unless given."""
+    return {
+        "levels": levels if levels is not None else _setting("REPORTING_LEVELS", DEFAULT_LEVELS),
+        "breakdowns": breakdowns if breakdowns is not None else _setting(
+            "REPORTING_BREAKDOWNS", DEFAULT_BREAKDOWNS),
+        "breakdown_levels": breakdown_levels if breakdown_levels is not None else _setting(
+            "REPORTING_BREAKDOWN_LEVELS", DEFAULT_BREAKDOWN_LEVELS),
+    }
+
+
 def chunk_count(*, since: date, until: date, window_days: int | None = None) -> int:
     window = window_days or int(_setting("REPORTING_WINDOW_DAYS", 31))
-    return len(plan_chunks(since=since, until=until, levels=DEFAULT_LEVELS,
-                           breakdowns=DEFAULT_BREAKDOWNS,
-                           breakdown_levels=DEFAULT_BREAKDOWN_LEVELS, window_days=window))
+    return len(plan_chunks(since=since, until=until, window_days=window, **_shape()))
