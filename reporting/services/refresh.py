@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services.graph import ConnectionUnusableError, graph_for_connection
+from agency.graph.errors import GraphThrottleError, GraphTransientError
 from agency.services import audit_record
 from reporting.models import InsightsRefresh, RefreshStatus
 from reporting.services import ingest
@@ -90,8 +92,6 @@ def insights_refresh_account(
 ) -> ingest.RunStats | None:
     """Refresh one ad account by the policy; resumable from `checkpoint` (a job's checkpoint:
     the planned window and the chunks already stored)."""
-    from accounts.services.graph import graph_for_connection
-
     state = insights_refresh_state(ad_account=ad_account)
     checkpoint = dict(checkpoint or {})
     InsightsRefresh.objects.filter(pk=state.pk).update(
@@ -129,8 +129,13 @@ def insights_refresh_account(
                                             client=client, done=done, on_chunk=stored)
     except Exception as exc:
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        # Throttling, hiccups and a connection to reconnect are retried or resumed by the job
+        # system: the refresh is still under way. Anything else failed it.
+        waiting = isinstance(exc, GraphThrottleError | GraphTransientError
+                             | ConnectionUnusableError)
         InsightsRefresh.objects.filter(pk=state.pk).update(
-            status=RefreshStatus.FAILED, last_error=message[:2000])
+            status=RefreshStatus.RUNNING if waiting else RefreshStatus.FAILED,
+            last_error=message[:2000])
         raise
     _finish(state=state, mode=checkpoint.get("mode", "lookback"), until=until)
     return stats
@@ -147,15 +152,13 @@ def _finish(*, state: InsightsRefresh, mode: str, until: date) -> None:
 def insights_refresh_start(*, ad_account, actor=None, reason: str = "on_demand"):
     """Start (or return the running) `insights.refresh` job of an ad account."""
     from agency.jobs import services as jobs
-    from agency.jobs.models import Job, JobState
+    from agency.jobs.models import ACTIVE_STATES, Job
 
     state = insights_refresh_state(ad_account=ad_account)
     with transaction.atomic():
         state = InsightsRefresh.objects.select_for_update().get(pk=state.pk)
         if state.job_id:
-            running = Job.objects.filter(
-                pk=state.job_id,
-                state__in=[JobState.QUEUED, JobState.RUNNING, JobState.PAUSED]).first()
+            running = Job.objects.filter(pk=state.job_id, state__in=ACTIVE_STATES).first()
             if running is not None:
                 return running
         job = jobs.job_start(kind="insights.refresh", actor=actor, target=ad_account,
