@@ -56,5 +56,6 @@ def reports_send_job(job: Job) -> None:
     if report is None:
         return
     jobs.job_set_total(job=job, total=1)
-    scheduled_report_send(report=report, period=(job.params or {}).get("period"))
+    scheduled_report_send(report=report, period=(job.params or {}).get("period"),
+                          force=bool((job.params or {}).get("force")))
     jobs.job_advance(job=job, done=1, succeeded=1)

@@ -174,3 +174,23 @@ class ScheduledReport(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_frequency_display()} report of client {self.client_id}"
+
+
+class AdThumbnail(TenantOwnedModel):
+    """The creative thumbnail of an ad, read with each refresh, for the ads tables."""
+
+    ad_account = models.ForeignKey("campaigns.AdAccount", on_delete=models.CASCADE,
+                                   related_name="+")
+    ad_id = models.CharField(max_length=32)
+    creative_id = models.CharField(max_length=32, blank=True, default="")
+    thumbnail_url = models.URLField(max_length=1000, blank=True, default="")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "ad_account", "ad_id"],
+                                    name="ad_thumbnail_unique_ad"),
+        ]
+
+    def __str__(self) -> str:
+        return f"thumbnail of ad {self.ad_id}"

@@ -188,7 +188,8 @@ def insights_lookback_set(*, ad_account, lookback_days: int, actor=None) -> Insi
 
 def refresh_states(*, ad_accounts: Iterable) -> dict[int, InsightsRefresh]:
     ids = [a.pk for a in ad_accounts]
-    return {s.ad_account_id: s for s in InsightsRefresh.objects.filter(ad_account_id__in=ids)}
+    return {s.ad_account_id: s for s in InsightsRefresh.objects.filter(ad_account_id__in=ids)
+            .select_related("ad_account")}
 
 
 def default_lookback() -> int:
