@@ -111,17 +111,10 @@ def _dashboard(request, *, scope, date_range, tables, breakdown_level=None):
 
 
 class ReportsHomeView(ReportPage):
-    """Staff: the agency overview of every client. A client viewer: its clients' dashboards."""
+    """Staff: the agency overview of every client. A client viewer: the same overview of the
+    clients granted to it, each linking to its dashboard."""
 
     template_name = "reporting/home.html"
-
-    def get(self, request, *args, **kwargs):
-        if not self.is_staff:
-            clients = list(agency_selectors.client_list(agency=self.agency,
-                                                        membership=self.membership))
-            if len(clients) == 1:
-                return redirect("reporting:client", client_id=clients[0].pk)
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -87,8 +87,9 @@ def chart_png(*, content: ReportContent, width: int = 640, height: int = 240) ->
         for i, value in enumerate(values):
             x0 = left + 5 + i * step
             bar = (bottom - top) * value / peak
-            draw.rectangle([x0, bottom - bar, x0 + max(1, step * 0.7), bottom - 1],
-                           fill="#1f6feb")
+            if bar >= 1:
+                draw.rectangle([x0, bottom - bar, x0 + max(1, step * 0.7), bottom],
+                               fill="#1f6feb")
         labels = content.series.get("labels") or []
         draw.text((left, bottom + 8), labels[0] if labels else "", fill="#444444")
         draw.text((width - 90, bottom + 8), labels[-1] if labels else "", fill="#444444")

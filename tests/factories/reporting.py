@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 
 from campaigns.models import AdAccount
-from reporting.models import InsightsRefresh, ScheduledReport
+from reporting.models import InsightRow, InsightsRefresh, Level, ScheduledReport
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, UnscopedFactory
 
@@ -53,3 +55,22 @@ def sim_ad_account(*, graph, client, currency: str = "USD", token: str | None = 
         account_id=account.account_id, name=account.name, currency=account.currency,
         timezone_name=account.timezone_name,
     )
+
+
+class InsightRowFactory(UnscopedFactory):
+    """A campaign's daily row (yesterday), enough for the pages to know the campaign."""
+
+    class Meta:
+        model = InsightRow
+
+    ad_account = factory.SubFactory(ReportingAdAccountFactory)
+    agency = factory.LazyAttribute(lambda o: o.ad_account.agency)
+    level = Level.CAMPAIGN
+    object_id = factory.Sequence(lambda n: f"12000{n:08d}")
+    campaign_id = factory.LazyAttribute(lambda o: o.object_id)
+    campaign_name = factory.Sequence(lambda n: f"Campaign {n}")
+    date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=1))
+    currency = "USD"
+    spend_minor = 12345
+    impressions = 1000
+    clicks = 20
