@@ -18,12 +18,12 @@ from agency.roles import Role
 from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+from tests.factories.jobs import JobFactory
 from tests.factories.reporting import (
     InsightRowFactory,
     ReportingAdAccountFactory,
     ScheduledReportFactory,
 )
-from tests.factories.jobs import JobFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
 
