@@ -385,6 +385,30 @@ def _shape(*, levels=None, breakdowns=None, breakdown_levels=None) -> dict[str, 
     }
 
 
+def ad_thumbnails_refresh(*, client: GraphClient, ad_account) -> int:
+    """Store each ad's creative thumbnail (for the ads tables); one paged read."""
+    from reporting.models import AdThumbnail
+
+    params = {"effective_status": json.dumps([s for s in ALL_STATUSES if s != "DELETED"])}
+    now = timezone.now()
+    objs = []
+    for ad in client.iterate(f"{ad_account.act_id}/ads", fields="id,creative{id,thumbnail_url}",
+                             params=params, limit=500, account_id=ad_account.act_id):
+        creative = ad.get("creative") or {}
+        url = str(creative.get("thumbnail_url") or "")
+        if not url.startswith(("https://", "http://")) or len(url) > 1000:
+            url = ""
+        objs.append(AdThumbnail(agency_id=ad_account.agency_id, ad_account_id=ad_account.pk,
+                                ad_id=str(ad.get("id"))[:32],
+                                creative_id=str(creative.get("id") or "")[:32],
+                                thumbnail_url=url, updated_at=now))
+    if objs:
+        AdThumbnail.objects.bulk_create(
+            objs, update_conflicts=True, unique_fields=["agency", "ad_account", "ad_id"],
+            update_fields=["creative_id", "thumbnail_url", "updated_at"])
+    return len(objs)
+
+
 def chunk_count(*, since: date, until: date, window_days: int | None = None) -> int:
     window = window_days or int(_setting("REPORTING_WINDOW_DAYS", 31))
     return len(plan_chunks(since=since, until=until, window_days=window, **_shape()))

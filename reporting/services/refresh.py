@@ -5,6 +5,7 @@ Also the on-demand refresh started from the pages, and the state each report sho
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services.graph import ConnectionUnusableError, graph_for_connection
-from agency.graph.errors import GraphThrottleError, GraphTransientError
+from agency.graph.errors import GraphError, GraphThrottleError, GraphTransientError
 from agency.services import audit_record
 from reporting.models import InsightsRefresh, RefreshStatus
 from reporting.services import ingest
 
+log = logging.getLogger("reporting.refresh")
 MAX_MONTHS_BACK = 37  # core-flows.md §4.6 / reference: "37 months" (3018 beyond)
 
 
@@ -127,6 +129,12 @@ def insights_refresh_account(
 
             stats = ingest.insights_refresh(ad_account=ad_account, since=since, until=until,
                                             client=client, done=done, on_chunk=stored)
+            try:
+                ingest.ad_thumbnails_refresh(client=client, ad_account=ad_account)
+            except GraphError as exc:  # thumbnails are a nicety: the numbers are stored
+                if isinstance(exc, GraphThrottleError | GraphTransientError):
+                    raise
+                log.info("thumbnails of %s not refreshed: %s", ad_account.act_id, exc)
     except Exception as exc:
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         # Throttling, hiccups and a connection to reconnect are retried or resumed by the job

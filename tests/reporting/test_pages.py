@@ -14,7 +14,7 @@ from django.urls import reverse
 from agency.roles import Role
 from agency.tenancy import agency_scope
 from reporting.models import InsightReach, Level
-from reporting.services.ingest import insights_refresh
+from reporting.services.ingest import ad_thumbnails_refresh, insights_refresh
 from reporting.services.refresh import account_today, insights_refresh_state
 from tests.conftest import login
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
@@ -33,6 +33,7 @@ def stored(graph, usd_account, graph_client, settings):
     with agency_scope(usd_account.agency_id):
         insights_refresh(ad_account=usd_account, since=today - timedelta(days=35),
                          until=today, client=graph_client, window_days=40)
+        ad_thumbnails_refresh(client=graph_client, ad_account=usd_account)
         state = insights_refresh_state(ad_account=usd_account)
         state.backfill_done = True
         state.save()
@@ -108,6 +109,9 @@ def test_client_and_campaign_dashboards_render_with_bounded_queries(
         response = owner_client.get(campaign_url + "?breakdown=country")
     assert response.status_code == 200
     assert [t["level"] for t in response.context["tables"]] == [Level.ADSET, Level.AD]
+    ads = response.context["tables"][1]["page"].object_list
+    assert ads and all(a["thumbnail"].startswith("https://") for a in ads)
+    assert 'class="thumb"' in response.content.decode()
     assert response.context["breakdown_rows"][0]["label"]
     with django_assert_max_num_queries(8):
         overview = owner_client.get(reverse("reporting:home") + "?preset=this_month")
