@@ -20,6 +20,7 @@ from agency.graph.errors import GraphError, GraphThrottleError, GraphTransientEr
 from agency.services import audit_record
 from reporting.models import InsightsRefresh, RefreshStatus
 from reporting.services import ingest
+from reporting.services.reach import reach_presets_refresh
 
 log = logging.getLogger("reporting.refresh")
 MAX_MONTHS_BACK = 37  # core-flows.md §4.6 / reference: "37 months" (3018 beyond)
@@ -129,6 +130,8 @@ def insights_refresh_account(
 
             stats = ingest.insights_refresh(ad_account=ad_account, since=since, until=until,
                                             client=client, done=done, on_chunk=stored)
+            today = today or date.fromisoformat(checkpoint["until"])
+            reach_presets_refresh(client=client, ad_account=ad_account, today=today)
             try:
                 ingest.ad_thumbnails_refresh(client=client, ad_account=ad_account)
             except GraphError as exc:  # thumbnails are a nicety: the numbers are stored
