@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Sum
 
+from accounts.services.graph import graph_for_connection
 from agency.tenancy import agency_scope
 from reporting.models import Breakdown, InsightRow, Level
 from reporting.money import to_minor
@@ -64,3 +65,22 @@ def test_a_second_refresh_of_the_same_range_adds_no_rows(graph, usd_account, gra
         insights_refresh(ad_account=usd_account, since=since, until=until, client=graph_client,
                          breakdowns=())
         assert first > 0 and InsightRow.objects.count() == first
+
+
+def test_throttled_insights_calls_wait_and_the_rows_still_arrive_once(graph, usd_account,
+                                                                       settings):
+    # core-flows.md §6: a throttled insights call (code 80000, ads_insights BUC) answers with
+    # the usage headers; the Graph client's shared throttle waits and retries the read.
+    graph.sim.faults.add("throttle", code=80000, path="/act_*/insights", times=1,
+                         eta_minutes=0)
+    settings.GRAPH_THROTTLE_DEFAULT_BLOCK_SECONDS = 0.2  # a short block, then the retry
+    settings.GRAPH_THROTTLE_MAX_WAIT_SECONDS = 1
+    until = sim_today(graph, usd_account) - timedelta(days=1)
+    with agency_scope(usd_account.agency_id):
+        client = graph_for_connection(connection=usd_account.connection, purpose="test")
+        stats = insights_refresh(ad_account=usd_account, since=until, until=until,
+                                 client=client, levels=(Level.ACCOUNT,), breakdowns=())
+        assert stats.rows == 1 and stats.failed_runs == 0
+        assert InsightRow.objects.filter(level=Level.ACCOUNT).count() == 1
+    throttled = [c for c in graph.sim.calls if c.error_code == 80000]
+    assert len(throttled) == 1
