@@ -3,8 +3,7 @@
 Settings read (with defaults): GRAPH_API_BASE_URL, GRAPH_API_VERSION ("v25.0"), META_APP_ID,
 META_APP_SECRET, GRAPH_TIMEOUT_SECONDS (30), GRAPH_MAX_ATTEMPTS (5), GRAPH_THROTTLE_REDIS_URL
 (falls back to REDIS_URL; empty → the in-process store), GRAPH_THROTTLE_PREFIX
-("adwright:graph:"), GRAPH_THROTTLE_MAX_WAIT_SECONDS (60), GRAPH_THROTTLE_DEFAULT_BLOCK_SECONDS
-(60: how long a quota stays blocked after a throttling error that does not say).
+("adwright:graph:"), GRAPH_THROTTLE_MAX_WAIT_SECONDS (60).
 """
 
 from __future__ import annotations
@@ -67,10 +66,7 @@ def graph_client(
     """A client for one connection's token (pass a callable that decrypts it on demand)."""
     throttle = Throttle(
         usage_store(),
-        policy=ThrottlePolicy(
-            max_wait=float(_setting("GRAPH_THROTTLE_MAX_WAIT_SECONDS", 60)),
-            default_block=float(_setting("GRAPH_THROTTLE_DEFAULT_BLOCK_SECONDS", 60)),
-        ),
+        policy=ThrottlePolicy(max_wait=float(_setting("GRAPH_THROTTLE_MAX_WAIT_SECONDS", 60))),
     )
     return GraphClient(
         access_token=access_token,

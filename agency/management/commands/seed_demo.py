@@ -1,6 +1,7 @@
 """Seeds the demo agency (and its reports' insights) and prints its logins."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from agency.demo import demo_seed
 
@@ -13,6 +14,9 @@ class Command(BaseCommand):
                             help="Days of demo insights per ad account (0: none).")
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # The demo logins (a superuser among them) share a published password.
+            raise CommandError("seed_demo is for local runs only (DEBUG on).")
         logins = demo_seed()
         if options["insights_days"] > 0:
             from agency.models import Agency
