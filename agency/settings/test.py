@@ -15,3 +15,6 @@ META_APP_ID = "100000000000001"
 META_APP_SECRET = "adwright-test-app-secret"
 # Each test process counts throttles for itself (tests/conftest.py clears it per test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# seed_demo reads no demo insights in tests (minutes of simulated report runs); the browser
+# tests of reporting seed a few weeks themselves.
+DEMO_INSIGHTS_DAYS = 0

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = "Create (or keep) the demo agency, its clients, its users and its insights."
 
     def add_arguments(self, parser):
-        parser.add_argument("--insights-days", type=int, default=120,
+        parser.add_argument("--insights-days", type=int,
+                            default=getattr(settings, "DEMO_INSIGHTS_DAYS", 120),
                             help="Days of demo insights per ad account (0: none).")
 
     def handle(self, *args, **options):
