@@ -13,8 +13,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TOKEN_ENCRYPTION_KEYS = ["kO7XYw8R9mTq3sVb2Jd5Lh1Nc6Pf4Ga0Ue8Wi2Zy3Xs="]
 META_APP_ID = "100000000000001"
 META_APP_SECRET = "adwright-test-app-secret"
+# Tasks sent by tests go nowhere unless a test starts a real worker (the `celery_worker` fixture
+# points the app at Redis); enqueueing is asserted with on-commit capture.
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 # Each test process counts throttles for itself (tests/conftest.py clears it per test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # seed_demo reads no demo insights in tests (minutes of simulated report runs); the browser
 # tests of reporting seed a few weeks themselves.
 DEMO_INSIGHTS_DAYS = 0
+# In-process job runs share the test's transaction; the lease heartbeat thread could not see it.
+JOBS_LEASE_HEARTBEAT = False
