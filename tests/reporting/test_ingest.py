@@ -67,20 +67,30 @@ def test_a_second_refresh_of_the_same_range_adds_no_rows(graph, usd_account, gra
         assert first > 0 and InsightRow.objects.count() == first
 
 
-def test_throttled_insights_calls_wait_and_the_rows_still_arrive_once(graph, usd_account,
-                                                                       settings):
-    # core-flows.md §6: a throttled insights call (code 80000, ads_insights BUC) answers with
-    # the usage headers; the Graph client's shared throttle waits and retries the read.
-    graph.sim.faults.add("throttle", code=80000, path="/act_*/insights", times=1,
-                         eta_minutes=0)
-    settings.GRAPH_THROTTLE_DEFAULT_BLOCK_SECONDS = 0.2  # a short block, then the retry
-    settings.GRAPH_THROTTLE_MAX_WAIT_SECONDS = 1
+def test_a_throttled_refresh_stops_cleanly_and_the_retry_stores_rows_once(graph, usd_account,
+                                                                          settings):
+    # core-flows.md §6: a throttled insights call (code 80000, ads_insights BUC). The Graph
+    # client's shared throttle records the block and raises GraphThrottleError with a
+    # retry_after (the job system retries then); nothing is half-written, and the retry (here
+    # after the block, with a fresh throttle store) stores the day once.
+    from agency.graph.errors import GraphThrottleError
+    from agency.graph.factory import usage_store
+
+    graph.sim.faults.add("throttle", code=80000, path="/act_*/insights", times=1)
+    settings.GRAPH_THROTTLE_MAX_WAIT_SECONDS = 0  # do not wait in-process: raise
     until = sim_today(graph, usd_account) - timedelta(days=1)
     with agency_scope(usd_account.agency_id):
         client = graph_for_connection(connection=usd_account.connection, purpose="test")
-        stats = insights_refresh(ad_account=usd_account, since=until, until=until,
-                                 client=client, levels=(Level.ACCOUNT,), breakdowns=())
-        assert stats.rows == 1 and stats.failed_runs == 0
+        with pytest.raises(GraphThrottleError) as raised:
+            insights_refresh(ad_account=usd_account, since=until, until=until, client=client,
+                             levels=(Level.ACCOUNT,), breakdowns=())
+        assert raised.value.retry_after
+        assert not InsightRow.objects.exists()
+        settings.GRAPH_THROTTLE_PREFIX = "adwright:test:after-the-block:"
+        usage_store.cache_clear()
+        client = graph_for_connection(connection=usd_account.connection, purpose="test")
+        for _ in range(2):
+            insights_refresh(ad_account=usd_account, since=until, until=until, client=client,
+                             levels=(Level.ACCOUNT,), breakdowns=())
         assert InsightRow.objects.filter(level=Level.ACCOUNT).count() == 1
-    throttled = [c for c in graph.sim.calls if c.error_code == 80000]
-    assert len(throttled) == 1
+    assert len([c for c in graph.sim.calls if c.error_code == 80000]) == 1
