@@ -30,3 +30,13 @@ class ScheduledReportCreateForm(forms.Form):
             except ValidationError:
                 raise ValidationError(f"“{email[:80]}” is not an email address.") from None
         return emails
+
+
+class ReportLogoForm(forms.Form):
+    logo = forms.FileField(help_text="PNG, JPEG, GIF or WebP, at most 512 KB.")
+
+    def clean_logo(self):
+        logo = self.cleaned_data["logo"]
+        if logo.size > 512 * 1024:
+            raise ValidationError("The logo is at most 512 KB.")
+        return logo

@@ -194,3 +194,22 @@ class AdThumbnail(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"thumbnail of ad {self.ad_id}"
+
+
+class ReportBranding(TenantOwnedModel):
+    """The agency's mark on its clients' reports (the portal and the emails): a logo image,
+    re-encoded as PNG on upload, served from our origin only."""
+
+    logo_png = models.BinaryField(null=True, blank=True)
+    logo_width = models.PositiveIntegerField(default=0)
+    logo_height = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency"],
+                                               name="report_branding_one_per_agency")]
+
+    def __str__(self) -> str:
+        return f"report branding of agency {self.agency_id}"

@@ -6,6 +6,8 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.ReportsHomeView.as_view(), name="home"),
+    path("logo.png", views.ReportLogoView.as_view(), name="logo"),
+    path("branding/", views.ReportBrandingView.as_view(), name="branding"),
     path("clients/<int:client_id>/", views.ClientReportView.as_view(), name="client"),
     path("clients/<int:client_id>/export.csv", views.ClientCsvView.as_view(), name="client-csv"),
     path("clients/<int:client_id>/schedules/", views.ScheduledReportListView.as_view(),
@@ -14,6 +16,8 @@ urlpatterns = [
          name="ad-account"),
     path("accounts/<int:ad_account_id>/refresh/", views.AdAccountRefreshView.as_view(),
          name="ad-account-refresh"),
+    path("accounts/<int:ad_account_id>/lookback/", views.AdAccountLookbackView.as_view(),
+         name="ad-account-lookback"),
     path("accounts/<int:ad_account_id>/export.csv", views.AdAccountCsvView.as_view(),
          name="ad-account-csv"),
     path("accounts/<int:ad_account_id>/campaigns/<str:campaign_id>/",

@@ -27,9 +27,10 @@ from reporting.access import (
     access_campaign_of_account,
     access_scheduled_report_by_id,
 )
-from reporting.forms import ScheduledReportCreateForm
-from reporting.models import Breakdown, Level, ScheduledReport
+from reporting.forms import ReportLogoForm, ScheduledReportCreateForm
+from reporting.models import Breakdown, Level, ReportBranding, ScheduledReport
 from reporting.ranges import PRESETS, DateRange, range_from_params
+from reporting.services import branding as branding_services
 from reporting.services import refresh as refresh_services
 from reporting.services import scheduled as scheduled_services
 from reporting.services.reach import range_reach
@@ -55,6 +56,8 @@ class ReportPage(AgencyViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["is_staff"] = self.is_staff
         context["presets"] = PRESETS
+        context["logo_version"] = (ReportBranding.objects.filter(logo_png__isnull=False)
+                                   .values_list("updated_at", flat=True).first())
         return context
 
 
@@ -170,7 +173,8 @@ class AdAccountReportView(ReportPage):
 
             refresh_job = Job.objects.filter(pk=state.job_id).first()
         context.update(
-            refresh_job=refresh_job,
+            refresh_job=refresh_job, refresh_state=state,
+            can_manage=self.membership.can(Capability.MANAGE_CLIENTS),
             client=account.client, ad_account=account, title=account.name, range_error=error,
             csv_url=reverse("reporting:ad-account-csv", args=[account.pk]),
             crumbs=[("Reports", reverse("reporting:home")),
@@ -224,6 +228,26 @@ class AdAccountRefreshView(AgencyViewMixin, View):
         if request.headers.get("HX-Request"):
             return render(request, "reporting/_refresh_started.html", {"job": job})
         messages.success(request, "Refresh started: the numbers update as it goes.")
+        return redirect("reporting:ad-account", ad_account_id=account.pk)
+
+
+class AdAccountLookbackView(AgencyViewMixin, View):
+    """Managers set how many days each refresh re-reads (attributed conversions change)."""
+
+    capability = Capability.MANAGE_CLIENTS
+
+    def post(self, request, ad_account_id: int):
+        account = access_ad_account_by_id(membership=self.membership,
+                                          ad_account_id=ad_account_id)
+        raw = str(request.POST.get("lookback_days") or "")[:4]
+        try:
+            refresh_services.insights_lookback_set(
+                ad_account=account, lookback_days=int(raw) if raw.isdigit() else 0,
+                actor=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Lookback window saved.")
         return redirect("reporting:ad-account", ad_account_id=account.pk)
 
 
@@ -356,7 +380,7 @@ class ScheduledReportListView(ReportPage):
 
 class ScheduledReportPreviewView(ReportPage):
     capability = Capability.VIEW_AGENCY
-    template_name = "reporting/email_report.html"
+    template_name = "reporting/schedule_preview.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -401,3 +425,53 @@ class ScheduledReportDeleteView(AgencyViewMixin, View):
         scheduled_services.scheduled_report_delete(report=report, actor=request.user)
         messages.success(request, "Scheduled report removed.")
         return redirect("reporting:schedules", client_id=client_id)
+
+
+# --- the agency's mark on its reports -------------------------------------------------------
+
+
+class ReportLogoView(AgencyViewMixin, View):
+    """The agency's logo (PNG re-encoded on upload), for its members' report pages."""
+
+    capability = Capability.VIEW_REPORTS
+
+    def get(self, request):
+        data = (ReportBranding.objects.filter(logo_png__isnull=False)
+                .values_list("logo_png", flat=True).first())
+        if not data:
+            from django.http import Http404
+
+            raise Http404("No logo.")
+        response = HttpResponse(bytes(data), content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReportBrandingView(ReportPage):
+    """Managers upload the logo their clients see on reports and emails."""
+
+    capability = Capability.MANAGE_CLIENTS
+    template_name = "reporting/branding.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ReportLogoForm()
+        return context
+
+    def post(self, request):
+        if request.POST.get("remove"):
+            branding_services.report_logo_remove(agency=self.agency, actor=request.user)
+            messages.success(request, "Logo removed.")
+            return redirect("reporting:branding")
+        form = ReportLogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                branding_services.report_logo_set(agency=self.agency, actor=request.user,
+                                                  data=form.cleaned_data["logo"].read())
+            except ServiceError as exc:
+                form.add_error("logo", exc.message)
+            else:
+                messages.success(request, "Logo saved: your clients see it on their reports.")
+                return redirect("reporting:branding")
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -172,3 +172,19 @@ def test_client_viewer_is_refused_every_other_clients_data(client, graph, stored
         assert client.get(url).status_code in (403, 404), url
     home = client.get(reverse("reporting:client", args=[client_a.pk])).content.decode()
     assert "Other Client Zeta" not in home
+
+
+def test_manager_sets_the_lookback_window_and_an_analyst_cannot(client, manager, analyst,
+                                                               stored):
+    from agency.models import AuditEvent
+    from reporting.models import InsightsRefresh
+
+    url = reverse("reporting:ad-account-lookback", args=[stored.pk])
+    login(client, analyst)
+    assert client.post(url, {"lookback_days": "7"}).status_code == 403
+    login(client, manager)
+    assert client.post(url, {"lookback_days": "14"}).status_code == 302
+    assert client.post(url, {"lookback_days": "9" * 50}).status_code == 302  # refused, kept
+    state = InsightsRefresh.objects.unscoped().get(ad_account=stored)
+    assert state.lookback_days == 14
+    assert AuditEvent.objects.unscoped().filter(verb="insights.lookback_set").count() == 1
