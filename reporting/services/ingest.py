@@ -193,6 +193,13 @@ def chunk_rows(*, client: GraphClient, act_id: str, chunk: Chunk, stats: RunStat
         if depth >= int(_setting("REPORTING_MAX_SPLIT_DEPTH", 12)):
             raise
         log.info("insights report %s failed (%s): splitting", chunk.key, exc.message)
+    return _split_rows(client=client, act_id=act_id, chunk=chunk, stats=stats,
+                       campaign_ids=campaign_ids, depth=depth)
+
+
+def _split_rows(*, client: GraphClient, act_id: str, chunk: Chunk, stats: RunStats,
+                campaign_ids: Sequence[str] | None, depth: int) -> list[dict[str, Any]]:
+    """A failed chunk in two: the date range in halves, or one day by halves of its campaigns."""
     stats.splits += 1
     parts: list[tuple[Chunk, Sequence[str] | None]]
     if chunk.since < chunk.until:
@@ -216,6 +223,62 @@ def chunk_rows(*, client: GraphClient, act_id: str, chunk: Chunk, stats: RunStat
         rows.extend(chunk_rows(client=client, act_id=act_id, chunk=part, stats=stats,
                                campaign_ids=ids, depth=depth + 1))
     return rows
+
+
+def window_rows(*, client: GraphClient, act_id: str, chunks: Sequence[Chunk], stats: RunStats
+                ) -> Iterable[tuple[Chunk, list[dict[str, Any]]]]:
+    """The chunks of one date window, their report runs started together (Graph runs them in
+    parallel) and polled together; yields each chunk's rows in order, splitting the failed."""
+    started: dict[str, str | None] = {}
+    for chunk in chunks:
+        stats.report_runs += 1
+        try:
+            started[chunk.key] = report_run_start(client=client, act_id=act_id,
+                                                  params=_params(chunk))
+        except ReportRunFailedError:
+            started[chunk.key] = None
+    outcome = report_runs_wait(client=client, act_id=act_id,
+                               run_ids=[r for r in started.values() if r])
+    for chunk in chunks:
+        run_id = started[chunk.key]
+        if run_id and outcome.get(run_id) == JOB_COMPLETED:
+            yield chunk, report_run_rows(client=client, act_id=act_id, run_id=run_id)
+            continue
+        stats.failed_runs += 1
+        log.info("insights report %s ended %s: splitting", chunk.key, outcome.get(run_id or ""))
+        yield chunk, _split_rows(client=client, act_id=act_id, chunk=chunk, stats=stats,
+                                 campaign_ids=None, depth=0)
+
+
+def report_runs_wait(*, client: GraphClient, act_id: str, run_ids: Sequence[str],
+                     timeout: float | None = None) -> dict[str, str]:
+    """Poll several runs with one backoff until each is completed, failed or timed out.
+    Returns run id → "Job Completed" / "Job Failed" / "Job Skipped" / "timeout"."""
+    timeout = float(_setting("REPORTING_REPORT_RUN_TIMEOUT", 900.0) if timeout is None
+                    else timeout)
+    delay = float(_setting("REPORTING_POLL_INITIAL", 1.0))
+    max_delay = float(_setting("REPORTING_POLL_MAX", 30.0))
+    waited = 0.0
+    outcome: dict[str, str] = {}
+    while True:
+        for run_id in run_ids:
+            if run_id in outcome:
+                continue
+            run = client.get(run_id, fields="async_status,async_percent_completion",
+                             account_id=act_id) or {}
+            status = run.get("async_status")
+            if status == JOB_COMPLETED and int(run.get("async_percent_completion") or 0) >= 100:
+                outcome[run_id] = JOB_COMPLETED
+            elif status in JOB_FAILED:
+                outcome[run_id] = str(status)
+        if len(outcome) == len(run_ids):
+            return outcome
+        if waited >= timeout:
+            return {**{r: "timeout" for r in run_ids}, **outcome}
+        step = min(delay, max(0.1, timeout - waited))
+        poll_sleep(step)
+        waited += step
+        delay = min(delay * 2, max_delay)
 
 
 # --- rows → store -------------------------------------------------------------------------------
@@ -358,16 +421,19 @@ def insights_refresh(
     skip = set(done)
     stats = RunStats()
     act_id = ad_account.act_id
+    windows: dict[tuple[date, date], list[Chunk]] = {}
     for chunk in chunks:
-        if chunk.key in skip:
-            continue
-        rows = chunk_rows(client=client, act_id=act_id, chunk=chunk, stats=stats)
-        count = insight_rows_upsert(ad_account=ad_account, rows=rows, level=chunk.level,
-                                    breakdown=chunk.breakdown)
-        stats.rows += count
-        stats.chunks_done.append(chunk.key)
-        if on_chunk is not None:
-            on_chunk(chunk, count, stats)
+        if chunk.key not in skip:
+            windows.setdefault((chunk.since, chunk.until), []).append(chunk)
+    for group in windows.values():
+        for chunk, rows in window_rows(client=client, act_id=act_id, chunks=group,
+                                       stats=stats):
+            count = insight_rows_upsert(ad_account=ad_account, rows=rows, level=chunk.level,
+                                        breakdown=chunk.breakdown)
+            stats.rows += count
+            stats.chunks_done.append(chunk.key)
+            if on_chunk is not None:
+                on_chunk(chunk, count, stats)
     # Range reach read before this refresh may be stale now.
     InsightReach.objects.filter(ad_account=ad_account, until__gte=since).delete()
     return stats

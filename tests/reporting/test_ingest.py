@@ -94,3 +94,22 @@ def test_a_throttled_refresh_stops_cleanly_and_the_retry_stores_rows_once(graph,
                              levels=(Level.ACCOUNT,), breakdowns=())
         assert InsightRow.objects.filter(level=Level.ACCOUNT).count() == 1
     assert len([c for c in graph.sim.calls if c.error_code == 80000]) == 1
+
+
+def test_a_window_starts_its_reports_together_and_splits_only_the_failed_one(
+        graph, usd_account, graph_client):
+    # core-flows.md §4.4: async report runs run in parallel on Graph's side; the first run of
+    # the window fails ("Job Failed", fault plan) and only that chunk is split and retried.
+    until = sim_today(graph, usd_account) - timedelta(days=1)
+    since = until - timedelta(days=3)
+    graph.sim.faults.add("error", kind="insights_report_failed", times=1)
+    with agency_scope(usd_account.agency_id):
+        stats = insights_refresh(ad_account=usd_account, since=since, until=until,
+                                 client=graph_client, levels=(Level.ACCOUNT, Level.CAMPAIGN),
+                                 breakdowns=(), window_days=4)
+        assert stats.failed_runs == 1 and stats.splits == 1
+        assert stats.report_runs == 4  # two together, then the failed one as two halves
+        posts = [c.time for c in graph.sim.calls if c.method == "POST"]
+        assert posts[0] == posts[1]  # the window's runs started before any poll
+        days = InsightRow.objects.filter(level=Level.ACCOUNT).values_list("date", flat=True)
+        assert sorted(days) == [since + timedelta(days=i) for i in range(4)]
