@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.services.graph import ConnectionUnusableError, graph_for_connection
 from agency.graph.errors import GraphError, GraphThrottleError, GraphTransientError
+from agency.jobs.errors import JobCancelledError
 from agency.services import audit_record
 from reporting.models import InsightsRefresh, RefreshStatus
 from reporting.services import ingest
@@ -144,9 +145,11 @@ def insights_refresh_account(
         # system: the refresh is still under way. Anything else failed it.
         waiting = isinstance(exc, GraphThrottleError | GraphTransientError
                              | ConnectionUnusableError)
-        InsightsRefresh.objects.filter(pk=state.pk).update(
-            status=RefreshStatus.RUNNING if waiting else RefreshStatus.FAILED,
-            last_error=message[:2000])
+        status = RefreshStatus.RUNNING if waiting else RefreshStatus.FAILED
+        if isinstance(exc, JobCancelledError):
+            status, message = RefreshStatus.IDLE, "The last refresh was cancelled."
+        InsightsRefresh.objects.filter(pk=state.pk).update(status=status,
+                                                           last_error=message[:2000])
         raise
     _finish(state=state, mode=checkpoint.get("mode", "lookback"), until=until)
     return stats

@@ -108,3 +108,32 @@ def test_refresh_resumes_after_the_worker_is_killed_without_duplicate_rows(
             insights_refresh(ad_account=account, since=today - timedelta(days=14), until=today,
                              client=client, levels=[Level.ACCOUNT], breakdowns=[])
         assert stored == past.aggregate(s=Sum("spend_minor"))["s"]
+
+
+@pytest.mark.django_db
+def test_a_cancelled_refresh_stops_and_is_not_shown_as_failed(graph, usd_account, settings,
+                                                               monkeypatch):
+    settings.REPORTING_WINDOW_DAYS = 3
+    settings.REPORTING_BREAKDOWNS = []
+    settings.REPORTING_LEVELS = [Level.ACCOUNT]
+    _lookback_only(usd_account, 12)
+    with agency_scope(usd_account.agency_id):
+        job = jobs.job_start(kind="insights.refresh", target=usd_account,
+                             params={"ad_account_id": usd_account.pk})
+        from agency.jobs.models import Job
+
+        original = jobs.job_advance
+
+        def user_cancels_after_the_first_chunk(*, job, **kw):
+            # The user presses Cancel while the first chunk is being stored (the real service).
+            result = original(job=job, **kw)
+            if job.done == 1:
+                jobs.job_cancel(job=Job.objects.get(pk=job.pk))
+            return result
+
+        monkeypatch.setattr(jobs, "job_advance", user_cancels_after_the_first_chunk)
+        job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.CANCELLED and job.done < 5
+    state = InsightsRefresh.objects.unscoped().get(ad_account=usd_account)
+    assert state.status == RefreshStatus.IDLE and "cancelled" in state.last_error
