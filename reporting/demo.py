@@ -30,7 +30,35 @@ def _simulator():
 
     sim = Simulator(seed=0, config=SimConfig(clock_start=time.time()))
     insights_state(sim.world).report_run_seconds = 1.0
+    for currency, budget in (("USD", 9000), ("EUR", 8000), ("GBP", 7000)):
+        act = sim.world.demo["ad_account_by_currency"].get(currency)
+        if act:
+            _sales_campaign(sim, act.removeprefix("act_"), budget)
     return sim
+
+
+def _sales_campaign(sim, account_id: str, daily_budget: int) -> None:
+    """A four-month-old OUTCOME_SALES campaign, so the demo reports show purchases and ROAS
+    (the seeded world's sales campaigns are paused or archived)."""
+    from graph_sim.objects.model import AdObject
+
+    world = sim.world
+    t0 = sim.clock.now() - 130 * 86400
+
+    def put(node_type: str, name: str, **kw):
+        obj = AdObject(node_type=node_type, id=world.new_id(15), account_id=account_id,
+                       name=name, status="ACTIVE", created_time=t0, updated_time=t0, **kw)
+        world.put(obj, node_type)
+        return obj
+
+    campaign = put("campaign", "Evergreen Sales", data={"objective": "OUTCOME_SALES"})
+    for i, audience in enumerate(("Past buyers", "Lookalike 1%")):
+        adset = put("adset", audience, campaign_id=campaign.id, data={
+            "daily_budget": daily_budget + 3000 * i, "optimization_goal": "OFFSITE_CONVERSIONS",
+            "targeting": {"geo_locations": {"countries": ["US", "GB", "CA"]}}})
+        for j in range(2):
+            put("ad", f"{audience} · creative {j + 1}", campaign_id=campaign.id,
+                adset_id=adset.id)
 
 
 def demo_insights_seed(*, agency: Agency, days: int = 120,

@@ -35,6 +35,8 @@ def change(value) -> str:
     """+12.3% / -4.0% against the previous period; — when there is nothing to compare."""
     if value is None:
         return "—"
+    if abs(value) < 0.05:
+        return "0.0%"
     sign = "+" if value >= 0 else "-"
     return f"{sign}{abs(value):.1f}%"
 

@@ -28,7 +28,7 @@ def _sign_in(page, live_server, email):
 def demo_with_insights():
     demo_seed()
     agency = Agency.objects.get(slug="demo-agency")
-    rows = demo_insights_seed(agency=agency, days=40, clients=("Northwind Outfitters",))
+    rows = demo_insights_seed(agency=agency, days=60, clients=("Northwind Outfitters",))
     assert rows > 0
     return agency
 
