@@ -60,6 +60,7 @@ CLIENT_VIEWER_ROUTES = {
     "reporting:campaign",
     "reporting:campaign-csv",
     "api:insight-list",
+    "reporting:logo",  # the agency's own logo on its reports
 }
 
 
