@@ -137,3 +137,31 @@ def test_a_cancelled_refresh_stops_and_is_not_shown_as_failed(graph, usd_account
     assert job.state == JobState.CANCELLED and job.done < 5
     state = InsightsRefresh.objects.unscoped().get(ad_account=usd_account)
     assert state.status == RefreshStatus.IDLE and "cancelled" in state.last_error
+
+
+@pytest.mark.django_db
+def test_staff_start_a_refresh_from_the_page_and_see_its_progress(
+        client, owner, usd_account, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from agency.jobs.models import Job
+    from agency.models import AuditEvent
+    from tests.conftest import login
+
+    login(client, owner)
+    url = reverse("reporting:ad-account-refresh", args=[usd_account.pk])
+    with django_capture_on_commit_callbacks() as sent:
+        response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'data-testid="job-progress"' in response.content.decode()
+    job = Job.objects.unscoped().get()
+    assert (job.kind, job.queue, job.params["ad_account_id"]) == (
+        "insights.refresh", "insights", usd_account.pk)
+    assert len(sent) == 1  # enqueued once the transaction committed
+    again = client.post(url)  # a second click while it runs: the same job, not another
+    assert again.status_code == 302 and Job.objects.unscoped().count() == 1
+    state = InsightsRefresh.objects.unscoped().get(ad_account=usd_account)
+    assert state.status == RefreshStatus.RUNNING and state.job_id == job.pk
+    assert AuditEvent.objects.unscoped().filter(verb="insights.refresh_started").count() == 1
+    page = client.get(reverse("reporting:ad-account", args=[usd_account.pk])).content.decode()
+    assert f'data-job-id="{job.pk}"' in page and "Refreshing" in page
