@@ -72,3 +72,28 @@ def test_a_stuck_report_run_stays_running_and_its_rows_are_refused(
     again = http.post(f"{V}/{tree['act']}/insights", data={"access_token": token}).json()
     sim.clock.advance(60)
     assert get(http, token, f"/{again['report_run_id']}").json()["async_status"] == "Job Completed"
+
+
+def test_the_breakdowns_agencies_use_split_async_runs_exactly(
+    http, token, tree, sim  # noqa: F811
+):
+    # core-flows.md §4.5 breakdowns (age+gender, country, publisher_platform+platform_position,
+    # device_platform) in async report runs (§4.4): every cell set adds up to the unbroken
+    # impressions and spend of the same run range.
+    def run(**params):
+        r = http.post(f"{V}/{tree['act']}/insights",
+                      data={"access_token": token, "date_preset": "last_7d",
+                            "fields": "impressions,spend", "limit": 500, **params})
+        run_id = r.json()["report_run_id"]
+        sim.clock.advance(60)
+        return get(http, token, f"/{run_id}/insights", limit=500).json()["data"]
+
+    (total,) = run()
+    for breakdown in ("age,gender", "country", "publisher_platform,platform_position",
+                      "device_platform"):
+        cells = run(breakdowns=breakdown)
+        assert len(cells) > 1, breakdown
+        assert all(all(c.get(k) for k in breakdown.split(",")) for c in cells), breakdown
+        assert sum(int(c["impressions"]) for c in cells) == int(total["impressions"])
+        spend = sum(round(float(c["spend"]) * 100) for c in cells)
+        assert spend == round(float(total["spend"]) * 100), breakdown

@@ -52,10 +52,12 @@ def two_clients(agency, client_a):
     return {"a": client_a, "b": other, "acct_a": acct_a, "acct_b": acct_b}
 
 
-def test_insights_api_filters_and_pages(owner_client, two_clients):
+def test_insights_api_filters_and_pages(owner_client, two_clients,
+                                        django_assert_max_num_queries):
     url = reverse("api:insight-list")
-    body = owner_client.get(url, {"level": "campaign", "page_size": 5,
-                                  "fields": "spend,clicks"}).json()
+    with django_assert_max_num_queries(8):
+        body = owner_client.get(url, {"level": "campaign", "page_size": 5,
+                                      "fields": "spend,clicks"}).json()
     assert body["count"] == 28 and body["pages"] == 6 and len(body["results"]) == 5
     assert set(body["results"][0]["metrics"]) == {"spend", "clicks"}
     only_a = owner_client.get(url, {"client": two_clients["a"].pk}).json()
