@@ -7,6 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.ReportsHomeView.as_view(), name="home"),
     path("logo.png", views.ReportLogoView.as_view(), name="logo"),
+    path("overview.csv", views.OverviewCsvView.as_view(), name="overview-csv"),
     path("branding/", views.ReportBrandingView.as_view(), name="branding"),
     path("clients/<int:client_id>/", views.ClientReportView.as_view(), name="client"),
     path("clients/<int:client_id>/export.csv", views.ClientCsvView.as_view(), name="client-csv"),

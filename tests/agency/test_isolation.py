@@ -61,6 +61,7 @@ CLIENT_VIEWER_ROUTES = {
     "reporting:campaign-csv",
     "api:insight-list",
     "reporting:logo",  # the agency's own logo on its reports
+    "reporting:overview-csv",
 }
 
 

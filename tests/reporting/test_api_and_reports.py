@@ -96,6 +96,8 @@ def test_client_viewer_gets_only_its_clients_rows_from_the_api_and_csv(client, a
     csv_a = client.get(reverse("reporting:client-csv", args=[two_clients["a"].pk]))
     text = b"".join(csv_a.streaming_content).decode()
     assert "Acme Spring" in text and "Zeta" not in text
+    overview = client.get(reverse("reporting:overview-csv")).content
+    assert two_clients["a"].name.encode() in overview and b"Zeta" not in overview
     for url in (reverse("reporting:schedules", args=[two_clients["a"].pk]),
                 reverse("reporting:schedule-preview",
                         args=[ScheduledReportFactory(client=two_clients["a"]).pk])):

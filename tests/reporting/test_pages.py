@@ -135,6 +135,13 @@ def test_csv_of_a_table_streams_every_row_and_neutralises_formulas(owner_client,
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["Name", "Object id", "Campaign"] and len(rows) > 2
+    base = reverse("reporting:ad-account-csv", args=[stored.pk]) + "?preset=last_7d"
+    daily = list(csv.reader(io.StringIO(b"".join(
+        owner_client.get(base + "&table=daily").streaming_content).decode())))
+    assert daily[0][0] == "Date" and len(daily) == 8  # a header and seven days
+    cells = list(csv.reader(io.StringIO(b"".join(owner_client.get(
+        base + "&table=breakdown&breakdown=country").streaming_content).decode())))
+    assert cells[0][0] == "Breakdown value" and cells[1][0] == "US"
 
 
 def test_client_viewer_sees_its_dashboard_without_staff_controls(client, stored, client_a,
