@@ -743,7 +743,7 @@ class ReportRun:
     queue_seconds: float = 1.0  # Not Started → Started
     start_seconds: float = 1.0  # Started → Running
     run_seconds: float = 8.0  # Running → Completed
-    outcome: str = "completed"  # "completed" | "failed" | "skipped" (fault hook)
+    outcome: str = "completed"  # "completed" | "failed" | "skipped" | "stuck" (fault hooks)
     ttl: float = REPORT_RUN_TTL
     rows: list[dict[str, Any]] | None = None
     summary: dict[str, Any] | None = None
@@ -772,7 +772,9 @@ class ReportRun:
             return JOB_NOT_STARTED, 0
         if now < self.t_running:
             return JOB_STARTED, 0
-        if now < self.t_done:
+        if now < self.t_done or self.outcome == "stuck":
+            # A stuck run keeps "Job Running" (at most 99%) until it expires: the client's
+            # timeout has to give up on it (core-flows.md §4.4 polls until "Job Completed").
             pct = int((now - self.t_running) / self.run_seconds * 100)
             return JOB_RUNNING, max(1, min(99, pct))
         if self.outcome == "failed":

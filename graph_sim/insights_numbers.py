@@ -592,13 +592,53 @@ def delivery_days(ad: AdRecord, now: datetime) -> tuple[date, date] | None:
     return first.astimezone(tz).date(), (last - timedelta(microseconds=1)).astimezone(tz).date()
 
 
+# Attributed conversions arrive late (core-flows.md §4.7: a conversion is credited to the day of
+# the click or view within the attribution window, so a day's 7-day and 28-day numbers keep
+# growing for 7 and 28 days). The 1-day components are complete once the day is over; the later
+# ones grow linearly with the days since the day ended until their window closes. So a re-read
+# inside the window sees more conversions than the first read (the reason for a lookback).
+LAG_WINDOWS = {"c7": 7, "v7": 7, "c28": 28, "v28": 28}
+
+
+def maturity(component: str, day: date, now: datetime, tz_name: str) -> float:
+    """The share of a day's late attribution component known at `now` (0..1)."""
+    window = LAG_WINDOWS.get(component)
+    if window is None:
+        return 1.0
+    tz = ZoneInfo(tz_name)
+    nxt = day + timedelta(days=1)
+    day_end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz).astimezone(UTC)
+    days_since = (now - day_end).total_seconds() / 86400.0
+    return max(0.0, min(1.0, (days_since + 1.0) / window))
+
+
+def matured(totals: dict[str, int], ad: AdRecord, day: date, now: datetime) -> dict[str, int]:
+    """`totals` as known at `now`: late attribution components scaled by their maturity;
+    purchase values follow their purchases so a value never outlives its count."""
+    shares = {c: maturity(c, day, now, ad.timezone) for c in LAG_WINDOWS}
+    if all(f >= 1.0 for f in shares.values()):
+        return totals
+    out = dict(totals)
+    for name, value in totals.items():
+        action, _, comp = name.rpartition("|")
+        if comp not in shares or action == "purchase_value":
+            continue
+        out[name] = math.floor(value * shares[comp])
+    for comp in LAG_WINDOWS:
+        full = totals.get(f"{PURCHASE}|{comp}", 0)
+        key = f"purchase_value|{comp}"
+        if key in totals:
+            out[key] = round_half_up(totals[key] * out[f"{PURCHASE}|{comp}"] / full) if full else 0
+    return out
+
+
 def ad_day(seed: int, ad: AdRecord, day: date, now: datetime, counters: Sequence[str]):
     """(day counters, hour cells or None): the ad's numbers for one local day, keeping only the
     hours it delivered. Hour cells are returned when the day had to be split."""
     mask = delivered_hours(ad, day, now)
     if not any(mask):
         return None, None
-    totals = _day_totals(seed, ad, day)
+    totals = matured(_day_totals(seed, ad, day), ad, day, now)
     if all(mask):
         return totals, None
     fam = family_cells(seed, ad.ad_id, "hourly", ())

@@ -7,6 +7,7 @@ from agency.api import views
 from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
+from reporting import api as reporting_api
 
 app_name = "api"
 
@@ -32,4 +33,5 @@ urlpatterns = [
     path("v1/jobs/", jobs_api.JobListApi.as_view(), name="job-list"),
     path("v1/jobs/<int:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
     path("v1/jobs/<int:job_id>/cancel/", jobs_api.JobCancelApi.as_view(), name="job-cancel"),
+    path("v1/insights/", reporting_api.InsightListApi.as_view(), name="insight-list"),
 ]

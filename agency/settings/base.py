@@ -61,7 +61,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Creative thumbnails in the reports come from Meta's CDN.
+        "img-src": ["'self'", "data:", "https://*.fbcdn.net"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

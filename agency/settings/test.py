@@ -19,5 +19,8 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 # Each test process counts throttles for itself (tests/conftest.py clears it per test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# seed_demo reads no demo insights in tests (minutes of simulated report runs); the browser
+# tests of reporting seed a few weeks themselves.
+DEMO_INSIGHTS_DAYS = 0
 # In-process job runs share the test's transaction; the lease heartbeat thread could not see it.
 JOBS_LEASE_HEARTBEAT = False

@@ -41,9 +41,11 @@ from graph_sim.state import AdAccount, World, get_attr
 REPORT_RUN = "adreportrun"
 # Fault-plan kinds this module looks for when a report run is created, e.g.
 # `sim.faults.add("error", kind="insights_report_failed", times=1)` → the next run ends
-# "Job Failed"; `kind="insights_report_skipped"` → "Job Skipped".
+# "Job Failed"; `kind="insights_report_skipped"` → "Job Skipped"; `kind="insights_report_stuck"`
+# → the run stays "Job Running" (below 100%) until it expires, so a client must time out.
 FAIL_KIND = "insights_report_failed"
 SKIP_KIND = "insights_report_skipped"
+STUCK_KIND = "insights_report_stuck"
 # `sim.faults.add("error", kind="insights_global_throttle", times=1)` → the next insights call
 # fails with 4/1504022 "Too many API requests" (core-flows.md §8 item 44).
 GLOBAL_THROTTLE_KIND = "insights_global_throttle"
@@ -399,6 +401,8 @@ def _create_report_run(req: SimRequest, obj: Any) -> SimResponse:
         outcome = "failed"
     elif req.sim.faults.pick(req.method, req.path, [SKIP_KIND], after_apply=False):
         outcome = "skipped"
+    elif req.sim.faults.pick(req.method, req.path, [STUCK_KIND], after_apply=False):
+        outcome = "stuck"
     date_start, date_stop = period_of(query)
     if result.rows:
         date_start = min(r["date_start"] for r in result.rows)

@@ -19,6 +19,11 @@ from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 from tests.factories.jobs import JobFactory
+from tests.factories.reporting import (
+    InsightRowFactory,
+    ReportingAdAccountFactory,
+    ScheduledReportFactory,
+)
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
 
@@ -49,6 +54,14 @@ CLIENT_VIEWER_ROUTES = {
     "api:client-list",
     "api:client-detail",
     "api:ad-account-list",
+    "reporting:client-csv",
+    "reporting:ad-account",
+    "reporting:ad-account-csv",
+    "reporting:campaign",
+    "reporting:campaign-csv",
+    "api:insight-list",
+    "reporting:logo",  # the agency's own logo on its reports
+    "reporting:overview-csv",
 }
 
 
@@ -90,8 +103,13 @@ def world_b(other_agency):
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
     job = JobFactory(agency=other_agency, target_label=f"{SECRET} target", state="running")
+    ad_account = ReportingAdAccountFactory(client=client_b, agency=other_agency,
+                                           connection=connection, name=f"{SECRET} account")
+    campaign_row = InsightRowFactory(ad_account=ad_account, campaign_name=f"{SECRET} campaign")
+    report = ScheduledReportFactory(client=client_b, recipients=["secret@bravo.example"])
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection, "job": job}
+            "connection": connection, "job": job, "ad_account": ad_account,
+            "campaign_id": campaign_row.object_id, "report": report}
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -101,6 +119,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "invitation_id": lambda w: w["invitation"].pk,
     "connection_id": lambda w: w["connection"].pk,
     "job_id": lambda w: w["job"].pk,
+    "ad_account_id": lambda w: w["ad_account"].pk,
+    "campaign_id": lambda w: w["campaign_id"],
+    "report_id": lambda w: w["report"].pk,
 }
 
 
@@ -162,7 +183,10 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
            "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
-           "job_id": JobFactory(agency=client_a.agency).pk}
+           "job_id": JobFactory(agency=client_a.agency).pk,
+           "ad_account_id": ReportingAdAccountFactory(client=client_a).pk,
+           "campaign_id": "1",
+           "report_id": ScheduledReportFactory(client=client_a).pk}
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue
