@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from accounts import selectors
@@ -139,6 +141,7 @@ class ConnectionCheckView(AgencyViewMixin, View):
         return redirect("accounts:connection-detail", connection_id=connection.pk)
 
 
+@method_decorator(sensitive_post_parameters("token"), name="dispatch")
 class SystemUserTokenView(AgencyViewMixin, View):
     capability = Capability.MANAGE_CONNECTIONS
     template_name = "accounts/system_user_token.html"
