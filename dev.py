@@ -64,7 +64,9 @@ def run() -> int:
     procs: list[subprocess.Popen] = []
     if (ROOT / "graph_sim" / "__main__.py").exists():
         procs.append(subprocess.Popen(
+            # --state: the simulator's world survives restarts, so stored connections keep working.
             [PY, "-m", "graph_sim", "--port", str(SIM_PORT), "--quiet",
+             "--state", str(ROOT / "var" / "graph-sim-state.pickle"),
              "--app-id", env.get("META_APP_ID", "100000000000001"),
              "--app-secret", env.get("META_APP_SECRET", "adwright-local-simulator-secret")],
             cwd=ROOT, env=env))
