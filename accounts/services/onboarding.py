@@ -25,13 +25,16 @@ from accounts.models import (
     OAuthState,
 )
 from accounts.services.graph import TokenInfo, app_graph, status_for_token_info, token_inspect
+from accounts.services.tokens import connection_on_usable_again
+from accounts.validation import TOKEN_MAX_LENGTH
 from agency.crypto import SealedSecret, fingerprint
 from agency.errors import PermissionDeniedError, ServiceError
-from agency.graph.errors import GraphError
+from agency.graph.errors import GraphError, GraphThrottleError, GraphTransientError
 from agency.models import Client, Membership
 from agency.roles import Capability
 from agency.services import audit_record
 from agency.tenancy import agency_scope
+from agency.validation import model_max_length
 
 STATE_LIFETIME = timedelta(minutes=15)
 ONBOARDING_LINK_LIFETIME = timedelta(days=7)
@@ -347,9 +350,11 @@ def connection_store(
                 agency_id=agency_id, kind=kind, meta_user_id=info.user_id,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
+        was_usable = not created and connection.is_usable
         for key, value in fields.items():
             setattr(connection, key, value)
-        connection.meta_user_name = name or connection.meta_user_name
+        connection.meta_user_name = (name or connection.meta_user_name)[
+            :model_max_length(MetaConnection, "meta_user_name")]
         connection.label = label or connection.label
         if client is not None:
             connection.client = client
@@ -359,6 +364,8 @@ def connection_store(
             verb="connection.create" if created else "connection.reconnect", target=connection,
             data={"kind": kind, "scopes": info.scopes, "fingerprint": connection.token_fingerprint},
         )
+        if not created and not was_usable and connection.is_usable:
+            connection_on_usable_again(connection=connection, actor=actor)
     return connection
 
 
@@ -369,8 +376,12 @@ def system_user_token_add(*, membership: Membership, token: str, label: str = ""
     token = token.strip()
     if not token:
         raise ServiceError("Paste the token.", field="token")
+    if len(token) > TOKEN_MAX_LENGTH:
+        raise ServiceError("This is too long to be a Meta token.", field="token")
     try:
         info = token_inspect(token=token)
+    except (GraphTransientError, GraphThrottleError):
+        raise  # Meta down or busy: "try again in a minute" (agency.failures), not "bad token"
     except GraphError as exc:
         raise ServiceError(f"Meta could not check this token: {exc.message}",
                            field="token") from None

@@ -5,6 +5,7 @@ from django.urls import path
 from accounts import api as accounts_api
 from agency.api import views
 from agency.api.docs import ApiSchemaView, api_docs_view
+from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
 
 app_name = "api"
@@ -26,4 +27,9 @@ urlpatterns = [
     path("v1/connections/<int:connection_id>/ad-accounts/",
          accounts_api.ConnectionAdAccountsApi.as_view(), name="connection-ad-accounts"),
     path("v1/ad-accounts/", campaigns_api.AdAccountListApi.as_view(), name="ad-account-list"),
+    path("v1/ad-accounts/refresh/", campaigns_api.AdAccountRefreshApi.as_view(),
+         name="ad-account-refresh"),
+    path("v1/jobs/", jobs_api.JobListApi.as_view(), name="job-list"),
+    path("v1/jobs/<int:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
+    path("v1/jobs/<int:job_id>/cancel/", jobs_api.JobCancelApi.as_view(), name="job-cancel"),
 ]

@@ -18,6 +18,7 @@ from agency.roles import Role
 from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+from tests.factories.jobs import JobFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
 
@@ -88,8 +89,9 @@ def world_b(other_agency):
     invitation_create(inviter=owner_b, email="invitee@bravo.example", role=Role.ANALYST)
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
+    job = JobFactory(agency=other_agency, target_label=f"{SECRET} target", state="running")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection}
+            "connection": connection, "job": job}
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -98,6 +100,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "membership_id": lambda w: w["viewer"].pk,
     "invitation_id": lambda w: w["invitation"].pk,
     "connection_id": lambda w: w["connection"].pk,
+    "job_id": lambda w: w["job"].pk,
 }
 
 
@@ -158,7 +161,8 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
     client.force_login(client_viewer.user)
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
-           "connection_id": MetaConnectionFactory(agency=client_a.agency).pk}
+           "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
+           "job_id": JobFactory(agency=client_a.agency).pk}
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue
