@@ -35,7 +35,26 @@ def world(graph, agency, other_agency):
         AuditEvent.objects.unscoped().create(agency=ag, verb="test.seeded")
     token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
     MetaConnectionFactory(agency=other_agency, token=token, client=client_b)
+    _platform_rows(other_agency)
     return {"client_a": client_a, "client_b": client_b}
+
+
+def _platform_rows(agency):
+    """Rows of the other apps' admin models (jobs, Celery beat), when they are installed."""
+    from django.apps import apps
+
+    if apps.is_installed("agency.jobs"):
+        from agency.jobs.models import Job
+
+        Job.objects.unscoped().create(agency=agency, kind="test.kind", queue="maintenance")
+    if apps.is_installed("django_celery_beat"):
+        from django_celery_beat import models as beat
+
+        every = beat.IntervalSchedule.objects.create(every=10, period="seconds")
+        beat.CrontabSchedule.objects.create()
+        beat.SolarSchedule.objects.create(event="sunrise", latitude=0, longitude=0)
+        beat.ClockedSchedule.objects.create(clocked_time=timezone.now())
+        beat.PeriodicTask.objects.create(name="admin walk", task="noop", interval=every)
 
 
 @pytest.fixture
@@ -72,6 +91,17 @@ def _form_data(form) -> dict:
     return data
 
 
+def _page_data(context) -> dict:
+    """The change form and its inline formsets, posted back unchanged."""
+    data = _form_data(context["adminform"].form)
+    for inline in context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        data.update({bound.html_name: bound.value() for bound in formset.management_form})
+        for form in formset.forms:
+            data.update(_form_data(form))
+    return data
+
+
 def test_every_admin_page_and_action_works_for_a_superuser(client, superuser, world):
     from django.contrib.auth.models import Group
 
@@ -92,10 +122,9 @@ def test_every_admin_page_and_action_works_for_a_superuser(client, superuser, wo
         change = client.get(_url(model, "change", obj.pk))
         assert change.status_code == 200, model
         if model_admin.has_change_permission(request, obj):
-            saved = client.post(_url(model, "change", obj.pk),
-                                _form_data(change.context["adminform"].form))
-            assert saved.status_code == 302, (model, saved.context and
-                                              saved.context["adminform"].form.errors)
+            saved = client.post(_url(model, "change", obj.pk), _page_data(change.context))
+            assert saved.status_code == 302, (model, saved.context and (
+                saved.context["adminform"].form.errors, saved.context.get("errors")))
         if model_admin.has_delete_permission(request, obj):
             assert client.get(_url(model, "delete", obj.pk)).status_code == 200, model
         for action in model_admin.get_actions(request):

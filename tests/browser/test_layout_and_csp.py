@@ -9,7 +9,10 @@ from agency.demo import DEMO_PASSWORD, demo_seed
 from agency.models import Agency, Client
 from tests.browser.conftest import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after this test must not lose migration data (Celery beat
+# schedules) that later tests in the same process read.
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 LONG = "Northwind" + "Outfitters" * 18  # one unbroken word of 189 characters
 
