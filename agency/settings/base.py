@@ -259,6 +259,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own (DEBUG only): drop
+        # it, so that its records ("Gone: /accounts/invitations/<token>/") reach the redacting
+        # root handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # httpx logs every request URL at INFO, query string included: Graph's OAuth calls carry

@@ -60,6 +60,34 @@ def _stream_of(logger_name: str) -> tuple[logging.Handler, io.StringIO]:
     raise AssertionError(f"no redacting handler for {logger_name}")
 
 
+@pytest.mark.parametrize("name", ["django.request", "django.server", "django", "agency",
+                                  "accounts", "celery", "gunicorn.access"])
+def test_every_handler_a_record_reaches_redacts_it(name):
+    """Not only the first one: Django's own DEBUG console handler printed tokens in clear."""
+    logger, handlers = logging.getLogger(name), []
+    while logger is not None:
+        handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")
+                     and not isinstance(h, logging.NullHandler)]
+        logger = logger.parent if logger.propagate else None
+    assert handlers
+    for handler in handlers:
+        assert any(isinstance(f, RedactSecretsFilter) for f in handler.filters), (name, handler)
+
+
+def test_celery_worker_handlers_get_the_redaction():
+    from agency.celery import _redact_worker_logs
+
+    logger = logging.getLogger("adwright.test.worker")
+    handler = logging.StreamHandler(io.StringIO())
+    logger.addHandler(handler)
+    try:
+        _redact_worker_logs(logger=logger)
+        logger.warning("retrying GET /accounts/onboard/%s/", SECRET)
+        assert SECRET not in handler.stream.getvalue()
+    finally:
+        logger.removeHandler(handler)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", [
     f"/accounts/invitations/{SECRET}/",
