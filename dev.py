@@ -79,6 +79,9 @@ def run() -> int:
     procs.append(subprocess.Popen(
         [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"], cwd=ROOT, env=env))
 
+    # SIGTERM (a supervisor, `timeout`) stops everything like Ctrl-C: the children are stopped
+    # and the simulator saves its world.
+    signal.signal(signal.SIGTERM, _interrupt)
     time.sleep(2)
     say(f"Adwright is running at http://127.0.0.1:{WEB_PORT}/")
     say("sign in as demo@adwright.local / adwright-demo (owner of Demo Agency)")
@@ -102,6 +105,10 @@ def run() -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def test(args: list[str]) -> int:
