@@ -217,7 +217,8 @@ def pytest_runtest_teardown(item, nextitem):
     (--dist loadfile) the next file on the same worker may be ordinary tests that read that data.
     Put it back once the test's fixtures are torn down."""
     result = yield
-    if _is_transactional(item):
+    # After the last test the session's fixtures are gone too (the test database included).
+    if nextitem is not None and _is_transactional(item):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
