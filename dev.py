@@ -64,7 +64,9 @@ def run() -> int:
     procs: list[subprocess.Popen] = []
     if (ROOT / "graph_sim" / "__main__.py").exists():
         procs.append(subprocess.Popen(
+            # --state: the simulator's world survives restarts, so stored connections keep working.
             [PY, "-m", "graph_sim", "--port", str(SIM_PORT), "--quiet",
+             "--state", str(ROOT / "var" / "graph-sim-state.pickle"),
              "--app-id", env.get("META_APP_ID", "100000000000001"),
              "--app-secret", env.get("META_APP_SECRET", "adwright-local-simulator-secret")],
             cwd=ROOT, env=env))
@@ -77,6 +79,9 @@ def run() -> int:
     procs.append(subprocess.Popen(
         [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"], cwd=ROOT, env=env))
 
+    # SIGTERM (a supervisor, `timeout`) stops everything like Ctrl-C: the children are stopped
+    # and the simulator saves its world.
+    signal.signal(signal.SIGTERM, _interrupt)
     time.sleep(2)
     say(f"Adwright is running at http://127.0.0.1:{WEB_PORT}/")
     say("sign in as demo@adwright.local / adwright-demo (owner of Demo Agency)")
@@ -100,6 +105,10 @@ def run() -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def test(args: list[str]) -> int:

@@ -111,6 +111,18 @@ class MetaConnection(TenantOwnedModel):
     def has_scopes(self, *names: str) -> bool:
         return set(names) <= set(self.scopes)
 
+    @property
+    def missing_permissions(self):
+        """Required permissions Meta did not grant, each with what it stops."""
+        from accounts.permissions import missing_permissions
+
+        return missing_permissions(self.scopes)
+
+    @property
+    def is_partial(self) -> bool:
+        """Usable, but missing a permission Adwright needs: never shown as plain "Active"."""
+        return self.is_usable and bool(self.missing_permissions)
+
 
 class OAuthPurpose(models.TextChoices):
     CONNECT = "connect", "Staff connects Meta"

@@ -57,6 +57,8 @@ urlpatterns = [
     path("connections/connect/", conn.ConnectionStartView.as_view(), name="connection-start"),
     path("connections/callback/", conn.ConnectionCallbackView.as_view(),
          name="connection-callback"),
+    path("connections/confirm-fewer-permissions/", conn.ConnectionDowngradeView.as_view(),
+         name="connection-downgrade"),
     path("connections/system-user/", conn.SystemUserTokenView.as_view(),
          name="connection-system-user"),
     path("connections/onboarding-links/", conn.OnboardingLinkCreateView.as_view(),

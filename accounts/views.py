@@ -8,7 +8,9 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from accounts.forms import (
@@ -51,6 +53,7 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class InvitationAcceptView(View):
     """Open to anyone holding the link; the token is the credential."""
 

@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from accounts import selectors
 from accounts.forms_connections import OnboardingLinkForm, SystemUserTokenForm
-from accounts.models import OAuthPurpose
+from accounts.models import MetaConnection, OAuthPurpose
+from accounts.permissions import graph_error_explained, missing_permissions
 from accounts.services import connections as connection_services
 from accounts.services import onboarding
 from agency.access import access_client_by_id, access_connection_by_id
@@ -95,6 +98,9 @@ class ConnectionCallbackView(View):
         if outcome.purpose == OAuthPurpose.CLIENT_ONBOARDING:
             return render(request, "accounts/onboarding_done.html", {"connection": connection})
         switch_agency(request, connection.agency_id)
+        if outcome.pending is not None:
+            request.session[PENDING_DOWNGRADE_KEY] = outcome.pending.as_session()
+            return redirect("accounts:connection-downgrade")
         if outcome.other_meta_user:
             messages.warning(
                 request,
@@ -102,15 +108,64 @@ class ConnectionCallbackView(View):
                 "the user of the connection you reconnected: this is a new connection, and the "
                 "other one was left as it was.",
             )
-        if outcome.missing_scopes:
+        if connection.missing_permissions:
             messages.warning(
                 request,
-                "Connected, but Meta did not grant: " + ", ".join(outcome.missing_scopes)
-                + ". Ask for them again from the connection's page.",
+                "Connected, but Meta did not grant "
+                + "; ".join(f"{m.scope} (without it, no {m.stops})"
+                            for m in connection.missing_permissions)
+                + ". Ask for it again below.",
             )
+            return redirect("accounts:connection-detail", connection_id=connection.pk)
         else:
             messages.success(request, f"Connected {connection}. Choose ad accounts to bring in.")
         return redirect("accounts:connection-import", connection_id=connection.pk)
+
+
+PENDING_DOWNGRADE_KEY = "adwright_pending_downgrade"
+
+
+class ConnectionDowngradeView(AgencyViewMixin, View):
+    """Connecting again with fewer permissions: say what would be lost, replace only if asked."""
+
+    capability = Capability.MANAGE_CONNECTIONS
+    template_name = "accounts/connection_downgrade.html"
+
+    def _pending(self, request):
+        data = request.session.get(PENDING_DOWNGRADE_KEY)
+        if not isinstance(data, dict) or data.get("agency_id") != self.agency.pk:
+            return None, None
+        pending = onboarding.PendingDowngrade.from_session(data)
+        connection = MetaConnection.objects.filter(pk=pending.connection_id).first()
+        return pending, connection
+
+    def get(self, request):
+        pending, connection = self._pending(request)
+        if connection is None:
+            messages.info(request, "Nothing is waiting for your confirmation.")
+            return redirect("accounts:connection-list")
+        lost = [m for m in missing_permissions([]) if m.scope in pending.lost_scopes]
+        return render(request, self.template_name, {"connection": connection, "lost": lost})
+
+    def post(self, request):
+        pending, connection = self._pending(request)
+        request.session.pop(PENDING_DOWNGRADE_KEY, None)
+        if connection is None:
+            messages.info(request, "Nothing is waiting for your confirmation.")
+            return redirect("accounts:connection-list")
+        if request.POST.get("action") == "replace":
+            try:
+                connection = onboarding.connection_downgrade_confirm(
+                    membership=self.membership, pending=pending)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+                return redirect("accounts:connection-list")
+            messages.warning(request, f"{connection} now has fewer permissions: "
+                             + ", ".join(pending.lost_scopes) + " removed.")
+        else:
+            messages.success(request, f"Kept {connection} with its permissions; the new "
+                             "authorisation was discarded.")
+        return redirect("accounts:connection-detail", connection_id=connection.pk)
 
 
 class ConnectionDetailView(AgencyViewMixin, TemplateView):
@@ -163,6 +218,7 @@ class ConnectionCheckView(AgencyViewMixin, View):
         return redirect("accounts:connection-detail", connection_id=connection.pk)
 
 
+@method_decorator(sensitive_post_parameters("token"), name="dispatch")
 class SystemUserTokenView(AgencyViewMixin, View):
     capability = Capability.MANAGE_CONNECTIONS
     template_name = "accounts/system_user_token.html"
@@ -196,8 +252,11 @@ class ConnectionImportView(AgencyViewMixin, View):
         try:
             reachable = campaign_services.ad_accounts_reachable(connection=connection,
                                                                actor=self.request.user)
-        except (GraphError, ServiceError) as exc:
-            reachable, error = [], getattr(exc, "user_msg", None) or exc.message
+        except GraphError as exc:
+            reachable = []
+            error = graph_error_explained(error=exc, scopes=connection.scopes)
+        except ServiceError as exc:
+            reachable, error = [], exc.message
         imported = {
             a.account_id: a for a in AdAccount.objects.unscoped().filter(
                 account_id__in=[r.account_id for r in reachable])

@@ -8,6 +8,7 @@ TASK_QUEUES. Periodic schedules live in the database (django-celery-beat), edita
 import os
 
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings.local")
 
@@ -38,3 +39,15 @@ def route_task(name, args, kwargs, options, task=None, **kw):
 
 
 app.conf.task_routes = (route_task,)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _redact_worker_logs(logger=None, **kwargs):
+    """The worker replaces the root logger's handlers with its own: put the one-time-token
+    redaction (agency/redaction.py) back on them."""
+    from agency.redaction import RedactSecretsFilter
+
+    for handler in logger.handlers if logger is not None else []:
+        if not any(isinstance(f, RedactSecretsFilter) for f in handler.filters):
+            handler.addFilter(RedactSecretsFilter())

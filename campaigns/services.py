@@ -69,7 +69,11 @@ def ad_accounts_reachable(*, connection: MetaConnection, actor=None) -> list[Rea
         for item in client.iterate("me/adaccounts", fields=ACCOUNT_FIELDS, limit=100):
             account = _reachable(item, "personal")
             found.setdefault(account.account_id, account)
-        for business in client.iterate("me/businesses", fields="id,name", limit=100):
+        # Without business_management Meta refuses the businesses edge: list what it allows
+        # (the page says which permission would show more), rather than nothing.
+        businesses = (client.iterate("me/businesses", fields="id,name", limit=100)
+                      if connection.has_scopes("business_management") else [])
+        for business in businesses:
             for edge, source in (("owned_ad_accounts", "owned"), ("client_ad_accounts", "client")):
                 for item in client.iterate(f"{business['id']}/{edge}", fields=ACCOUNT_FIELDS,
                                            limit=100):

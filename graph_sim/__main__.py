@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -35,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         help="simulated start time (Unix seconds or ISO date); default: now",
     )
     parser.add_argument("--quiet", action="store_true", help="no access log lines")
+    parser.add_argument(
+        "--state",
+        default=None,
+        help="keep the world in this file: loaded at start if present, saved every "
+        "--state-interval seconds after calls and at shutdown",
+    )
+    parser.add_argument("--state-interval", type=float, default=5.0)
     args = parser.parse_args(argv)
 
     config = SimConfig(
@@ -50,6 +58,16 @@ def main(argv: list[str] | None = None) -> int:
         clock_start=_parse_start(args.clock_start),
     )
     sim = Simulator(seed=args.seed, config=config)
+    saver = None
+    if args.state:
+        from graph_sim.persistence import PeriodicSaver, world_load
+
+        loaded = world_load(sim, args.state)
+        print(f"world {'loaded from' if loaded else 'will be kept in'} {args.state}",
+              file=sys.stderr, flush=True)
+        saver = PeriodicSaver(sim, args.state, interval=args.state_interval).start()
+        # SIGTERM stops the server like Ctrl-C, so the world is saved on the way out.
+        signal.signal(signal.SIGTERM, _interrupt)
     token = sim.mint_token()
     demo = sim.world.demo
     summary = {
@@ -67,15 +85,25 @@ def main(argv: list[str] | None = None) -> int:
 
     from graph_sim.testing import QuietHandler
 
-    run_simple(
-        args.host,
-        args.port,
-        sim.wsgi_app,
-        threaded=True,
-        use_reloader=False,
-        request_handler=QuietHandler if args.quiet else None,
-    )
+    try:
+        run_simple(
+            args.host,
+            args.port,
+            sim.wsgi_app,
+            threaded=True,
+            use_reloader=False,
+            request_handler=QuietHandler if args.quiet else None,
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if saver is not None:
+            saver.stop()
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _parse_start(raw: str | None) -> float:

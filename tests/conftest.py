@@ -187,3 +187,46 @@ def celery_worker(_celery_worker_process, transactional_db, graph):
     _celery_worker_process.start()
     _celery_worker_process.clear_throttle()
     return _celery_worker_process
+
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get(
+        "reset_sequences"))) or "live_server" in fixtures or "transactional_db" in fixtures
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests ask for serialized rollback, so that the test database's migration
+    data (Celery beat's schedules, filled by a data migration) is serialized when it is made and
+    can be put back after them (see pytest_runtest_teardown)."""
+    for item in items:
+        if not _is_transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("serialized_rollback"):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs),
+                        append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing every table, migration data included; with xdist
+    (--dist loadfile) the next file on the same worker may be ordinary tests that read that data.
+    Put it back once the test's fixtures are torn down."""
+    result = yield
+    # After the last test the session's fixtures are gone too (the test database included).
+    if nextitem is not None and _is_transactional(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for alias in connections:
+                contents = getattr(connections[alias], "_test_serialized_contents", None)
+                if contents:
+                    connections[alias].creation.deserialize_db_from_string(contents)
+    return result

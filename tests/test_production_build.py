@@ -118,3 +118,19 @@ def test_production_plain_http_is_redirected_to_https(served):
     response = httpx.get(base + "/accounts/login/", timeout=10)
     assert response.status_code == 301
     assert response.headers["Location"].startswith("https://")
+
+
+def test_gunicorn_access_log_carries_no_one_time_token(served):
+    base, log = served
+    secret = secrets.token_urlsafe(24)
+    for path in (f"/accounts/invitations/{secret}/", f"/accounts/onboard/{secret}/",
+                 f"/accounts/reset/MQ/{secret}/",
+                 f"/accounts/connections/callback/?code={secret}&state={secret}"):
+        _get(base + path)
+    deadline = time.monotonic() + 5
+    while "/accounts/connections/callback/" not in log.read_text():
+        assert time.monotonic() < deadline, "the access log has the requests"
+        time.sleep(0.05)
+    written = log.read_text()
+    assert "/accounts/invitations/[redacted]/" in written
+    assert secret not in written

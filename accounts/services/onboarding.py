@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -124,6 +124,45 @@ class OAuthOutcome:
     purpose: str
     # A reconnect that came back as another Meta user: a new connection, the old one untouched.
     other_meta_user: bool = False
+    # Connecting again as the same Meta user with fewer permissions: nothing stored yet; the
+    # person confirms first (connection_downgrade_confirm) or keeps the current connection.
+    pending: PendingDowngrade | None = None
+
+
+@dataclass(frozen=True)
+class PendingDowngrade:
+    """A token that would replace a connection's with fewer permissions. Holds ciphertext only,
+    so that it can wait in the session for the person's answer."""
+
+    agency_id: int
+    connection_id: int
+    ciphertext: str
+    info: dict
+    lost_scopes: list[str]
+
+    def as_session(self) -> dict:
+        return {"agency_id": self.agency_id, "connection_id": self.connection_id,
+                "ciphertext": self.ciphertext, "info": self.info,
+                "lost_scopes": self.lost_scopes}
+
+    @classmethod
+    def from_session(cls, data: dict) -> PendingDowngrade:
+        return cls(**{k: data[k] for k in ("agency_id", "connection_id", "ciphertext", "info",
+                                           "lost_scopes")})
+
+
+def _info_as_dict(info: TokenInfo) -> dict:
+    data = asdict(info)
+    for key in ("expires_at", "data_access_expires_at"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+def _info_from_dict(data: dict) -> TokenInfo:
+    data = dict(data)
+    for key in ("expires_at", "data_access_expires_at"):
+        data[key] = datetime.fromisoformat(data[key]) if data[key] else None
+    return TokenInfo(**data)
 
 
 def _check_starter_still_allowed(*, record: OAuthState) -> None:
@@ -224,12 +263,50 @@ def oauth_complete(
         # Reconnecting came back as a different Meta user: never swap the token under the old
         # connection (its ad accounts belong to the other user); this user gets its own.
         existing, other_meta_user = None, True
+    target = existing
+    if target is None and info.user_id:
+        target = MetaConnection.objects.unscoped().filter(
+            agency_id=record.agency_id, kind=ConnectionKind.USER, meta_user_id=info.user_id,
+        ).first()
+    lost = sorted(set(target.scopes or []) - set(info.scopes)) if target is not None else []
+    if lost and target.is_usable:
+        return OAuthOutcome(
+            connection=target, missing_scopes=info.missing_scopes, purpose=record.purpose,
+            pending=PendingDowngrade(
+                agency_id=record.agency_id, connection_id=target.pk,
+                ciphertext=SealedSecret.seal(token).ciphertext, info=_info_as_dict(info),
+                lost_scopes=lost,
+            ),
+        )
     connection = connection_store(
         agency_id=record.agency_id, token=token, info=info, kind=ConnectionKind.USER,
         actor=user, existing=existing,
     )
     return OAuthOutcome(connection=connection, missing_scopes=info.missing_scopes,
                         purpose=record.purpose, other_meta_user=other_meta_user)
+
+
+def connection_downgrade_confirm(
+    *, membership: Membership, pending: PendingDowngrade
+) -> MetaConnection:
+    """The person saw which permissions the new token lacks and chose to replace the old one."""
+    if not membership.can(Capability.MANAGE_CONNECTIONS):
+        raise PermissionDeniedError("Only owners and admins manage connections.")
+    if pending.agency_id != membership.agency_id:
+        raise PermissionDeniedError("That connection is not yours.")
+    with agency_scope(membership.agency_id):
+        existing = MetaConnection.objects.filter(pk=pending.connection_id).first()
+    if existing is None:
+        raise OAuthFlowError("That connection no longer exists: connect again.")
+    token = SealedSecret(pending.ciphertext).reveal()
+    connection = connection_store(
+        agency_id=membership.agency_id, token=token, info=_info_from_dict(pending.info),
+        kind=existing.kind, actor=membership.user, existing=existing,
+    )
+    audit_record(agency=membership.agency_id, actor=membership.user,
+                 verb="connection.downgrade", target=connection,
+                 data={"lost_scopes": pending.lost_scopes})
+    return connection
 
 
 def _meta_user_name(token: str) -> str:

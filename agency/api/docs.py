@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -35,6 +36,11 @@ class ApiDocsView(_MembersOnlyOptions, SpectacularSwaggerSplitView):
     http_method_names = ["get", "head", "options"]
 
 
+# Swagger UI injects its own <style> at run time. On this one page (a developer tool behind
+# login) styles may be inline; scripts stay 'self' only, like everywhere else.
+DOCS_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
+
+
 def api_docs_view(**initkwargs):
     """The docs page: a signed-out visitor is sent to sign in, then back."""
-    return login_required(ApiDocsView.as_view(**initkwargs))
+    return login_required(csp_update(DOCS_CSP_UPDATE)(ApiDocsView.as_view(**initkwargs)))

@@ -15,11 +15,23 @@ from agency.validation import model_max_length
 
 
 class ClientOutput(serializers.Serializer):
+    """A client as the API shows it. Staff see every field; a client viewer sees the public ones
+    only (`PUBLIC_FIELDS`): the agency's internal notes are never shown to the client."""
+
+    PUBLIC_FIELDS = frozenset({"id", "name", "website"})
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     website = serializers.CharField()
-    notes = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    notes = serializers.CharField(required=False, help_text="Internal: staff only.")
+    created_at = serializers.DateTimeField(required=False, help_text="Staff only.")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        membership = self.context.get("membership")
+        if membership is None or not membership.is_staff_role:
+            data = {k: v for k, v in data.items() if k in self.PUBLIC_FIELDS}
+        return data
 
 
 class MeApi(AgencyApi):
@@ -53,7 +65,8 @@ class ClientListApi(AgencyApi):
     @extend_schema(responses=ClientOutput(many=True))
     def get(self, request):
         clients = selectors.client_list(agency=self.agency, membership=self.membership)
-        return Response(ClientOutput(clients, many=True).data)
+        return Response(ClientOutput(clients, many=True,
+                                     context={"membership": self.membership}).data)
 
     @extend_schema(request=InputSerializer, responses={201: ClientOutput})
     def post(self, request):
@@ -63,7 +76,8 @@ class ClientListApi(AgencyApi):
         data.is_valid(raise_exception=True)
         client = services.client_create(agency=self.agency, actor=request.user,
                                         **data.validated_data)
-        return Response(ClientOutput(client).data, status=status.HTTP_201_CREATED)
+        return Response(ClientOutput(client, context={"membership": self.membership}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class ClientDetailApi(AgencyApi):
@@ -79,7 +93,7 @@ class ClientDetailApi(AgencyApi):
     @extend_schema(responses=ClientOutput)
     def get(self, request, client_id: int):
         client = access_client_by_id(membership=self.membership, client_id=client_id)
-        return Response(ClientOutput(client).data)
+        return Response(ClientOutput(client, context={"membership": self.membership}).data)
 
     @extend_schema(request=InputSerializer, responses=ClientOutput)
     def patch(self, request, client_id: int):
@@ -89,7 +103,7 @@ class ClientDetailApi(AgencyApi):
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         client = services.client_update(client=client, actor=request.user, **data.validated_data)
-        return Response(ClientOutput(client).data)
+        return Response(ClientOutput(client, context={"membership": self.membership}).data)
 
 
 class MemberListApi(AgencyApi):

@@ -237,14 +237,35 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Adwright <no-reply@adwri
 # Token encryption keys (Fernet), newest first; see accounts' encryption module.
 TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
 
+# Error reports (the local DEBUG page, error emails) hide secrets and pasted tokens everywhere.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "agency.debug.AdwrightExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One-time tokens (invitations, onboarding links, password resets, OAuth codes and states)
+    # never reach a log line: every handler rewrites the message through agency.redaction.
+    "filters": {"redact_secrets": {"()": "agency.redaction.RedactSecretsFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {"()": "django.utils.log.ServerFormatter",
+                   "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                    "filters": ["redact_secrets"]},
+        # runserver's request log ("GET /accounts/invitations/<token>/ ..."), redacted too.
+        "django.server": {"class": "logging.StreamHandler", "formatter": "server",
+                          "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own (DEBUG only): drop
+        # it, so that its records ("Gone: /accounts/invitations/<token>/") reach the redacting
+        # root handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # httpx logs every request URL at INFO, query string included: Graph's OAuth calls carry
         # codes, tokens and the app secret there. Our client logs each call without them.
         "httpx": {"level": "WARNING"},

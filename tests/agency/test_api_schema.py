@@ -51,6 +51,8 @@ def test_docs_page_loads_its_script_as_a_file_not_inline(client, owner):
     assert page.status_code == 200
     html = page.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "no inline <script>"
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self';" in policy + ";" and "unsafe-eval" not in policy
     script_url = re.search(r'<script src="([^"]*script=[^"]*)"', html).group(1)
     script = client.get(script_url.replace("&amp;", "&"))
     assert script.status_code == 200

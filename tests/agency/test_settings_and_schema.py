@@ -68,6 +68,16 @@ def test_production_refuses_a_weak_secret_key(secret_key, why):
     assert "SECRET_KEY" in result.stderr and why in result.stderr
 
 
+def test_production_passes_djangos_deployment_checks_without_a_warning():
+    clean = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DEBUG"}
+    clean.update(GOOD_ENV, DJANGO_SETTINGS_MODULE="agency.settings.production")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_refuses_debug():
     result = _import_production({**GOOD_ENV, "DEBUG": "true"})
     assert result.returncode != 0 and "DEBUG must be off" in result.stderr
