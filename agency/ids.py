@@ -30,6 +30,17 @@ def parse_id(value: object) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
+def parse_graph_id(value: object) -> str | None:
+    """A Graph object id (ASCII digits, with or without an `act_` prefix for ad accounts) as
+    the digits, or None. Graph ids are strings to us: they are never looked up as our keys."""
+    if not isinstance(value, str):
+        return None
+    text = value.removeprefix("act_")
+    if not text or len(text) > 32 or not (text.isascii() and text.isdigit()):
+        return None
+    return text
+
+
 class IdChoiceMixin:
     """ModelChoiceField and friends: a value that is not an id is "not one of the choices"."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from agency.access import visible_client_ids
+from agency.ids import parse_graph_id
 from agency.models import Membership
 from agency.roles import Capability
 from campaigns.models import AdAccount
@@ -25,7 +26,7 @@ def access_ad_account_by_id(*, membership: Membership, ad_account_id: int) -> Ad
 
 def access_campaign_of_account(*, ad_account: AdAccount, campaign_id: str) -> dict:
     """A campaign known from the account's insights: `{"id", "name"}` (404 otherwise)."""
-    if not campaign_id.isdigit() or len(campaign_id) > 32:
+    if parse_graph_id(campaign_id) != campaign_id:
         raise Http404("No such campaign.")
     row = (InsightRow.objects.filter(ad_account=ad_account, level=Level.CAMPAIGN,
                                      object_id=campaign_id, breakdown="")

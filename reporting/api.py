@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from agency.access import visible_client_ids
 from agency.api.base import AgencyApi
 from agency.errors import ServiceError
+from agency.ids import parse_graph_id
 from agency.roles import Capability
 from reporting.models import Breakdown, InsightRow, Level
 from reporting.money import from_minor
@@ -100,8 +101,8 @@ class InsightListApi(AgencyApi):
         if data.get("client"):
             rows = rows.filter(ad_account__client_id=data["client"])
         if data.get("account"):
-            account = data["account"].removeprefix("act_")
-            if not account.isdigit():
+            account = parse_graph_id(data["account"])
+            if account is None:
                 raise ServiceError("account is a numeric ad account id.", field="account")
             rows = rows.filter(ad_account__account_id=account)
         rows = rows.select_related("ad_account").order_by("date", "ad_account_id", "object_id",

@@ -40,3 +40,9 @@ class ReportLogoForm(forms.Form):
         if logo.size > 512 * 1024:
             raise ValidationError("The logo is at most 512 KB.")
         return logo
+
+
+class LookbackSetForm(forms.Form):
+    """How many days each refresh re-reads (attributed conversions change for up to 28 days)."""
+
+    lookback_days = forms.IntegerField(min_value=1, max_value=90)

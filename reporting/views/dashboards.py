@@ -21,6 +21,7 @@ from reporting.access import (
     access_ad_account_by_id,
     access_campaign_of_account,
 )
+from reporting.forms import LookbackSetForm
 from reporting.models import Breakdown, Level, ReportBranding
 from reporting.ranges import PRESETS, DateRange, range_from_params
 from reporting.services import refresh as refresh_services
@@ -230,10 +231,13 @@ class AdAccountLookbackView(AgencyViewMixin, View):
     def post(self, request, ad_account_id: int):
         account = access_ad_account_by_id(membership=self.membership,
                                           ad_account_id=ad_account_id)
-        raw = str(request.POST.get("lookback_days") or "")[:4]
+        form = LookbackSetForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "The lookback window is a whole number of days, 1 to 90.")
+            return redirect("reporting:ad-account", ad_account_id=account.pk)
         try:
             refresh_services.insights_lookback_set(
-                ad_account=account, lookback_days=int(raw) if raw.isdigit() else 0,
+                ad_account=account, lookback_days=form.cleaned_data["lookback_days"],
                 actor=request.user)
         except ServiceError as exc:
             messages.error(request, exc.message)

@@ -39,6 +39,10 @@ def test_attributed_conversions_of_a_day_grow_until_their_window_closes(
     # within the window, so recent days' 7-day and 28-day numbers keep growing while the
     # 1-day number and the spend stay put (graph_sim DECISIONS.md "Late conversions").
     account = sim.world.ad_account(tree["act"].removeprefix("act_"))
+    # Budgets large enough that every late component has conversions to grow: with small ones
+    # the day's 7-day share may round to nothing, whatever ids the seed happened to hand out.
+    for adset_id in tree["adsets"]:
+        sim.world.get(adset_id).data["daily_budget"] *= 40
     day = (_local_day(sim, account.timezone_name, 6), _local_day(sim, account.timezone_name, 1))
     spend0, first = _purchases(http, mint(), tree["act"], day, sim)
     sim.clock.advance(8 * DAY)
