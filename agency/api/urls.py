@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import api as accounts_api
 from agency.api import views
 from campaigns import api as campaigns_api
+from campaigns.media import api as media_api
 
 app_name = "api"
 
@@ -26,4 +27,7 @@ urlpatterns = [
     path("v1/connections/<int:connection_id>/ad-accounts/",
          accounts_api.ConnectionAdAccountsApi.as_view(), name="connection-ad-accounts"),
     path("v1/ad-accounts/", campaigns_api.AdAccountListApi.as_view(), name="ad-account-list"),
+    path("v1/clients/<int:client_id>/media/", media_api.MediaListApi.as_view(), name="media-list"),
+    path("v1/media/<int:media_id>/", media_api.MediaDetailApi.as_view(), name="media-detail"),
+    path("v1/media/<int:media_id>/push/", media_api.MediaPushApi.as_view(), name="media-push"),
 ]
