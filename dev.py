@@ -69,8 +69,10 @@ def run() -> int:
              "--app-secret", env.get("META_APP_SECRET", "adwright-local-simulator-secret")],
             cwd=ROOT, env=env))
     procs.append(subprocess.Popen(
+        # One local worker consumes every queue and runs beat with the database scheduler.
         [BIN / "celery", "-A", "agency", "worker", "--beat", "--loglevel", "INFO",
-         "--concurrency", "2", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+         "-Q", "default,publish,uploads,insights,maintenance", "--concurrency", "2",
+         "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
         cwd=ROOT, env=env))
     procs.append(subprocess.Popen(
         [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"], cwd=ROOT, env=env))
@@ -78,6 +80,7 @@ def run() -> int:
     time.sleep(2)
     say(f"Adwright is running at http://127.0.0.1:{WEB_PORT}/")
     say("sign in as demo@adwright.local / adwright-demo (owner of Demo Agency)")
+    say("the admin: admin@adwright.local / adwright-demo (platform superuser)")
     if (ROOT / "graph_sim" / "__main__.py").exists():
         say(f"Graph simulator at http://127.0.0.1:{SIM_PORT}/")
     say("Ctrl-C stops everything")

@@ -13,7 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetRequestView.as_view(
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
@@ -65,6 +65,8 @@ urlpatterns = [
          name="connection-detail"),
     path("connections/<int:connection_id>/check/", conn.ConnectionCheckView.as_view(),
          name="connection-check"),
+    path("connections/<int:connection_id>/refresh/", conn.ConnectionRefreshAccountsView.as_view(),
+         name="connection-refresh"),
     path("connections/<int:connection_id>/import/", conn.ConnectionImportView.as_view(),
          name="connection-import"),
     path("onboard/<str:token>/", conn.OnboardingView.as_view(), name="onboarding"),

@@ -1,18 +1,19 @@
 """The REST API (v1) and its OpenAPI schema."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from agency.api import views
+from agency.api.docs import ApiSchemaView, api_docs_view
+from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
 from campaigns.media import api as media_api
 
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", ApiSchemaView.as_view(), name="schema"),
+    path("docs/", api_docs_view(url_name="api:schema"), name="docs"),
     path("v1/me/", views.MeApi.as_view(), name="me"),
     path("v1/clients/", views.ClientListApi.as_view(), name="client-list"),
     path("v1/clients/<int:client_id>/", views.ClientDetailApi.as_view(), name="client-detail"),
@@ -30,4 +31,9 @@ urlpatterns = [
     path("v1/clients/<int:client_id>/media/", media_api.MediaListApi.as_view(), name="media-list"),
     path("v1/media/<int:media_id>/", media_api.MediaDetailApi.as_view(), name="media-detail"),
     path("v1/media/<int:media_id>/push/", media_api.MediaPushApi.as_view(), name="media-push"),
+    path("v1/ad-accounts/refresh/", campaigns_api.AdAccountRefreshApi.as_view(),
+         name="ad-account-refresh"),
+    path("v1/jobs/", jobs_api.JobListApi.as_view(), name="job-list"),
+    path("v1/jobs/<int:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
+    path("v1/jobs/<int:job_id>/cancel/", jobs_api.JobCancelApi.as_view(), name="job-cancel"),
 ]

@@ -18,6 +18,7 @@ from agency.roles import Role
 from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+from tests.factories.jobs import JobFactory
 from tests.factories.media import AccountMediaFactory, MediaAssetFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
@@ -89,12 +90,14 @@ def world_b(other_agency):
     invitation_create(inviter=owner_b, email="invitee@bravo.example", role=Role.ANALYST)
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
+    job = JobFactory(agency=other_agency, target_label=f"{SECRET} target", state="running")
     media = MediaAssetFactory(agency=other_agency, client=client_b, name=f"{SECRET} banner.png")
     account_media = AccountMediaFactory(agency=other_agency, asset=media,
                                         ad_account__connection=connection,
                                         ad_account__name=f"{SECRET} ad account")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection, "media": media, "account_media": account_media}
+            "connection": connection, "job": job, "media": media,
+            "account_media": account_media}
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -103,6 +106,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "membership_id": lambda w: w["viewer"].pk,
     "invitation_id": lambda w: w["invitation"].pk,
     "connection_id": lambda w: w["connection"].pk,
+    "job_id": lambda w: w["job"].pk,
     "media_id": lambda w: w["media"].pk,
     "account_media_id": lambda w: w["account_media"].pk,
 }
@@ -167,6 +171,7 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
            "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
+           "job_id": JobFactory(agency=client_a.agency).pk,
            "media_id": own_copy.asset.pk, "account_media_id": own_copy.pk}
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
