@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
@@ -24,11 +23,6 @@ from campaigns.media.validation import MediaRefusedError
 from campaigns.models import AdAccount
 
 IN_FLIGHT = {AccountMediaState.PENDING, AccountMediaState.UPLOADING, AccountMediaState.PROCESSING}
-
-
-def _progress_template() -> str:
-    # The jobs app's live progress component; a plain bar until that app ships it.
-    return select_template(["jobs/_progress.html", "media/_progress_plain.html"]).template.name
 
 
 def library_context(*, agency, membership, client) -> dict:
@@ -54,7 +48,6 @@ def library_context(*, agency, membership, client) -> dict:
         "account_count": account_count,
         "in_flight": in_flight,
         "can_build": membership.can(Capability.BUILD_CAMPAIGNS),
-        "progress_template": _progress_template(),
     }
 
 
