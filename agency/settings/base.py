@@ -156,6 +156,8 @@ FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 # Media limits (campaigns/media/validation.py cites the docs for each default).
 MEDIA_IMAGE_MAX_BYTES = env.int("MEDIA_IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
 MEDIA_VIDEO_MAX_BYTES = env.int("MEDIA_VIDEO_MAX_BYTES", default=10 * 1024**3)
+# Where Meta serves video thumbnails from (the library's CSP allows these for images).
+MEDIA_THUMBNAIL_ORIGINS = env.list("MEDIA_THUMBNAIL_ORIGINS", default=["https://*.fbcdn.net"])
 # How long a push waits for Meta to process a video before it says so (a retry polls again).
 MEDIA_VIDEO_PROCESSING_TIMEOUT = env.int("MEDIA_VIDEO_PROCESSING_TIMEOUT", default=30 * 60)
 

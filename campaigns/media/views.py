@@ -3,6 +3,9 @@ uploads, pushes and retries (HTMX partials refresh the grid while work is in fli
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect
@@ -23,6 +26,25 @@ from campaigns.media.validation import MediaRefusedError
 from campaigns.models import AdAccount
 
 IN_FLIGHT = {AccountMediaState.PENDING, AccountMediaState.UPLOADING, AccountMediaState.PROCESSING}
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url or "")
+    if parts.scheme in {"http", "https"} and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def _allow_thumbnails(response, context: dict):
+    """Video thumbnails come from Meta's CDN (the simulator's own host locally): the library's
+    Content-Security-Policy also allows those origins for images, and only them. The grid is
+    refreshed in place, so the page allows them before any thumbnail is there."""
+    origins = set(getattr(settings, "MEDIA_THUMBNAIL_ORIGINS", []))
+    origins.add(_origin(settings.GRAPH_API_BASE_URL))
+    origins.update(_origin(getattr(a, "thumbnail_url", "")) for a in context.get("assets", []))
+    origins.discard(None)
+    response._csp_update = {"img-src": sorted(origins)}
+    return response
 
 
 def library_context(*, agency, membership, client) -> dict:
@@ -59,7 +81,7 @@ class MediaLibraryView(AgencyViewMixin, TemplateView):
     def _page(self, client, form, status=200):
         context = self.get_context_data(form=form, **library_context(
             agency=self.agency, membership=self.membership, client=client))
-        return self.render_to_response(context, status=status)
+        return _allow_thumbnails(self.render_to_response(context, status=status), context)
 
     def get(self, request, client_id: int):
         client = access_client_by_id(membership=self.membership, client_id=client_id)
@@ -97,8 +119,9 @@ class MediaGridView(AgencyViewMixin, TemplateView):
 
     def get(self, request, client_id: int):
         client = access_client_by_id(membership=self.membership, client_id=client_id)
-        return self.render_to_response(self.get_context_data(**library_context(
-            agency=self.agency, membership=self.membership, client=client)))
+        context = self.get_context_data(**library_context(
+            agency=self.agency, membership=self.membership, client=client))
+        return _allow_thumbnails(self.render_to_response(context), context)
 
 
 class MediaFileView(AgencyViewMixin, View):
@@ -119,7 +142,7 @@ def _back_to_library(request, view, client_id: int):
         client = access_client_by_id(membership=view.membership, client_id=client_id)
         context = library_context(agency=view.agency, membership=view.membership, client=client)
         context.update(membership=view.membership, agency=view.agency)
-        return TemplateResponse(request, "media/_grid.html", context)
+        return _allow_thumbnails(TemplateResponse(request, "media/_grid.html", context), context)
     return HttpResponseRedirect(reverse("media:library", args=[client_id]))
 
 

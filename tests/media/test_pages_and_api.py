@@ -43,6 +43,8 @@ def test_upload_from_the_page_stores_the_file_and_starts_a_push(
     assert page.status_code == 200 and "banner.png" in body and "60\u00d740 px" in body
     assert body.count('data-testid="media-copy"') == 2 and "hx-get" in body  # polls while busy
     assert "<script>" not in body
+    img_src = next(d for d in page["Content-Security-Policy"].split(";") if "img-src" in d)
+    assert "https://*.fbcdn.net" in img_src and " * " not in f"{img_src} "  # Meta's thumbnails
 
 
 def test_refused_upload_shows_the_reason_on_the_field_and_stores_nothing(
