@@ -235,7 +235,10 @@ def media_push_run(*, job, sleep: Callable[[float], None] | None = None) -> None
     copies = (AccountMedia.objects.filter(pk__in=job.params.get("copy_ids", []), asset=asset)
               .select_related("ad_account__connection", "asset").order_by("pk"))
     progress = _Progress(job)
+    finished = set((job.checkpoint or {}).get("finished", []))
     for copy in copies:
+        if copy.pk in finished:
+            continue  # done (or failed) in an earlier run of this job: a retry is a new push
         account_media_push(copy=copy, progress=progress, sleep=sleep)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
@@ -129,7 +129,11 @@ class MediaFileView(AgencyViewMixin, View):
 
     def get(self, request, media_id: int):
         asset = access_media_by_id(membership=self.membership, media_id=media_id)
-        response = FileResponse(asset.file.open("rb"), content_type=asset.mime_type)
+        try:
+            stream = asset.file.open("rb")
+        except OSError as exc:  # the storage lost it: say so, never a 500
+            raise Http404("The file is no longer in storage.") from exc
+        response = FileResponse(stream, content_type=asset.mime_type)
         response["Content-Disposition"] = f'inline; filename="media-{asset.pk}.{asset.extension}"'
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"

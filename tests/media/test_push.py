@@ -233,3 +233,24 @@ def test_a_throttled_push_keeps_its_place_for_the_retry(scoped, graph, client_a,
     copy.refresh_from_db()
     assert copy.state == AccountMediaState.READY
     assert len(_transfers(graph)) == -(-len(video) // small_chunks)
+
+
+def test_job_rerun_after_a_hiccup_does_not_resend_a_copy_that_already_failed(
+        scoped, graph, client_a, owner, ad_accounts, settings):
+    settings.GRAPH_MAX_ATTEMPTS = 1
+    first, second = ad_accounts
+    graph.sim.faults.add("error", path=f"/{first.act_id}/adimages", code=100,
+                         message="Invalid parameter", times=1)
+    graph.sim.faults.add("transient", path=f"/{second.act_id}/adimages", times=1)
+    asset = _upload(client_a, owner, "banner.png", build_png(64, 48))
+    [job] = media_push_to_accounts(asset=asset, actor=owner.user)
+
+    assert job_execute(job_id=job.pk).retry_in is not None
+    job_execute(job_id=job.pk, retries=1)
+
+    failed, sent = (AccountMedia.objects.get(asset=asset, ad_account=a) for a in ad_accounts)
+    assert failed.state == AccountMediaState.FAILED and sent.state == AccountMediaState.READY
+    posts = [c for c in graph.sim.calls if c.path == f"/{first.act_id}/adimages"]
+    assert len(posts) == 1
+    job.refresh_from_db()
+    assert (job.state, job.succeeded, job.failed) == (JobState.SUCCEEDED, 1, 1)
