@@ -68,17 +68,6 @@ class MediaPushOutput(serializers.Serializer):
     jobs = MediaJobOutput(many=True)
 
 
-# Named apart (not only nested `InputSerializer`s) so their OpenAPI components are unique.
-class MediaUploadInput(serializers.Serializer):
-    file = serializers.FileField()
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-
-class MediaPushInput(serializers.Serializer):
-    ad_account_ids = serializers.ListField(child=serializers.IntegerField(min_value=1),
-                                           required=False, max_length=500)
-
-
 class MediaListApi(AgencyApi):
     """GET: a client's media. POST (multipart `file`, optional `name`): upload, stored once per
     content, then sent to the client's ad accounts."""
@@ -86,7 +75,9 @@ class MediaListApi(AgencyApi):
     capability = Capability.VIEW_AGENCY
     parser_classes = [MultiPartParser, FormParser]
 
-    InputSerializer = MediaUploadInput
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     @extend_schema(responses=MediaAssetOutput(many=True))
     def get(self, request, client_id: int):
@@ -139,7 +130,9 @@ class MediaPushApi(AgencyApi):
     capability = Capability.BUILD_CAMPAIGNS
     parser_classes = [JSONParser, FormParser]
 
-    InputSerializer = MediaPushInput
+    class InputSerializer(serializers.Serializer):
+        ad_account_ids = serializers.ListField(child=serializers.IntegerField(min_value=1),
+                                               required=False, max_length=500)
 
     @extend_schema(request=InputSerializer, responses={202: MediaPushOutput})
     def post(self, request, media_id: int):
