@@ -37,14 +37,3 @@ def account_media_ready(asset: MediaAsset, ad_account: AdAccount) -> AccountMedi
         asset=asset, ad_account=ad_account, state=AccountMediaState.READY
     ).first()
 
-
-def media_jobs_active(*, assets) -> list:
-    """The distinct jobs still sending any of these assets (for the live progress bars)."""
-    from agency.jobs.models import ACTIVE_STATES
-
-    seen: dict[int, object] = {}
-    for asset in assets:
-        for copy in asset.copies.all():
-            if copy.job_id and copy.job.state in ACTIVE_STATES:
-                seen.setdefault(copy.job_id, copy.job)
-    return list(seen.values())
