@@ -7,6 +7,7 @@ from agency.api import views
 from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
+from campaigns.media import api as media_api
 from reporting import api as reporting_api
 
 app_name = "api"
@@ -28,6 +29,9 @@ urlpatterns = [
     path("v1/connections/<int:connection_id>/ad-accounts/",
          accounts_api.ConnectionAdAccountsApi.as_view(), name="connection-ad-accounts"),
     path("v1/ad-accounts/", campaigns_api.AdAccountListApi.as_view(), name="ad-account-list"),
+    path("v1/clients/<int:client_id>/media/", media_api.MediaListApi.as_view(), name="media-list"),
+    path("v1/media/<int:media_id>/", media_api.MediaDetailApi.as_view(), name="media-detail"),
+    path("v1/media/<int:media_id>/push/", media_api.MediaPushApi.as_view(), name="media-push"),
     path("v1/ad-accounts/refresh/", campaigns_api.AdAccountRefreshApi.as_view(),
          name="ad-account-refresh"),
     path("v1/jobs/", jobs_api.JobListApi.as_view(), name="job-list"),

@@ -30,7 +30,7 @@ if _problem := token_keys_problem(TOKEN_ENCRYPTION_KEYS):
 TOKEN_ENCRYPTION_KEYS = [key.strip() for key in TOKEN_ENCRYPTION_KEYS]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405  (the media storage chosen by MEDIA_STORAGE_BACKEND)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -19,6 +19,7 @@ from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 from tests.factories.jobs import JobFactory
+from tests.factories.media import AccountMediaFactory, MediaAssetFactory
 from tests.factories.reporting import (
     InsightRowFactory,
     ReportingAdAccountFactory,
@@ -107,9 +108,14 @@ def world_b(other_agency):
                                            connection=connection, name=f"{SECRET} account")
     campaign_row = InsightRowFactory(ad_account=ad_account, campaign_name=f"{SECRET} campaign")
     report = ScheduledReportFactory(client=client_b, recipients=["secret@bravo.example"])
+    media = MediaAssetFactory(agency=other_agency, client=client_b, name=f"{SECRET} banner.png")
+    account_media = AccountMediaFactory(agency=other_agency, asset=media,
+                                        ad_account__connection=connection,
+                                        ad_account__name=f"{SECRET} ad account")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
             "connection": connection, "job": job, "ad_account": ad_account,
-            "campaign_id": campaign_row.object_id, "report": report}
+            "campaign_id": campaign_row.object_id, "report": report, "media": media,
+            "account_media": account_media}
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -122,6 +128,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "ad_account_id": lambda w: w["ad_account"].pk,
     "campaign_id": lambda w: w["campaign_id"],
     "report_id": lambda w: w["report"].pk,
+    "media_id": lambda w: w["media"].pk,
+    "account_media_id": lambda w: w["account_media"].pk,
 }
 
 
@@ -180,13 +188,15 @@ def test_no_list_page_of_agency_a_shows_agency_b_data(client, owner, world_b, cl
 def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a, world_b):
     """A client viewer gets 403/404 everywhere but its reports; ids filled with its own objects."""
     client.force_login(client_viewer.user)
+    own_copy = AccountMediaFactory(agency=client_a.agency, asset__client=client_a)
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
            "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
            "job_id": JobFactory(agency=client_a.agency).pk,
            "ad_account_id": ReportingAdAccountFactory(client=client_a).pk,
            "campaign_id": "1",
-           "report_id": ScheduledReportFactory(client=client_a).pk}
+           "report_id": ScheduledReportFactory(client=client_a).pk,
+           "media_id": own_copy.asset.pk, "account_media_id": own_copy.pk}
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue
