@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from agency.access import access_client_by_id
 from agency.api.base import AgencyApi
+from agency.api.fields import IdField
+from agency.api.parsers import SafeJSONParser
 from agency.errors import ServiceError
 from agency.roles import Capability
 from campaigns.media import selectors, services
@@ -128,10 +130,10 @@ class MediaPushApi(AgencyApi):
     given); failed copies are sent again. 202 with the jobs doing it (empty: nothing to do)."""
 
     capability = Capability.BUILD_CAMPAIGNS
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [SafeJSONParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
-        ad_account_ids = serializers.ListField(child=serializers.IntegerField(min_value=1),
+        ad_account_ids = serializers.ListField(child=IdField(),
                                                required=False, max_length=500)
 
     @extend_schema(request=InputSerializer, responses={202: MediaPushOutput})
