@@ -25,6 +25,7 @@ from accounts.models import (
     OAuthState,
 )
 from accounts.services.graph import TokenInfo, app_graph, status_for_token_info, token_inspect
+from accounts.services.tokens import connection_on_usable_again
 from agency.crypto import SealedSecret, fingerprint
 from agency.errors import PermissionDeniedError, ServiceError
 from agency.graph.errors import GraphError
@@ -217,6 +218,7 @@ def connection_store(
                 agency_id=agency_id, kind=kind, meta_user_id=info.user_id,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
+        was_usable = not created and connection.is_usable
         for key, value in fields.items():
             setattr(connection, key, value)
         connection.meta_user_name = name or connection.meta_user_name
@@ -229,6 +231,8 @@ def connection_store(
             verb="connection.create" if created else "connection.reconnect", target=connection,
             data={"kind": kind, "scopes": info.scopes, "fingerprint": connection.token_fingerprint},
         )
+        if not created and not was_usable and connection.is_usable:
+            connection_on_usable_again(connection=connection, actor=actor)
     return connection
 
 

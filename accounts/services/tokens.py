@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ConnectionStatus, MetaConnection
+from accounts.models import USABLE_CONNECTION_STATUSES, ConnectionStatus, MetaConnection
 from agency import crypto
 from agency.services import audit_record
 
@@ -56,7 +56,17 @@ def connection_mark(
         audit_record(agency=connection.agency_id, actor=actor, verb="connection.status",
                      target=connection, data={"from": before, "to": status, "error": error[:500]})
         log.info("connection %s: %s -> %s", connection.pk, before, status)
+        if before not in USABLE_CONNECTION_STATUSES and status in USABLE_CONNECTION_STATUSES:
+            connection_on_usable_again(connection=connection, actor=actor)
     return connection
+
+
+def connection_on_usable_again(*, connection: MetaConnection, actor=None) -> None:
+    """The connection works again: the jobs it paused resume (once the change is committed)."""
+    from agency.jobs.services import jobs_resume_for_connection
+
+    transaction.on_commit(
+        lambda: jobs_resume_for_connection(connection=connection, actor=actor))
 
 
 @dataclass(frozen=True)

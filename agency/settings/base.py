@@ -25,7 +25,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_celery_beat",
     "agency",
+    "agency.jobs",
     "accounts",
     "campaigns",
     "reporting",
@@ -122,7 +124,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Queues by kind of work (agency/jobs/registry.py); tasks are routed in agency/celery.py.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+# Schedules live in the database (django-celery-beat), editable in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# With Redis, an unacknowledged message (its worker died) is delivered again after this many
+# seconds. It must exceed the longest countdown/ETA a task uses, or that task runs twice.
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=3600)
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+        # How often a worker looks for messages whose worker died (seconds).
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        # Several deployments (or test runs) may share one Redis database.
+        "global_keyprefix": env("CELERY_BROKER_KEY_PREFIX", default=""),
+    }
+
+# Jobs (agency/jobs): a worker holds a running job for this long, renewed on each progress
+# report; a redelivered message waits for it to lapse instead of running the job twice.
+JOBS_LEASE_SECONDS = env.float("JOBS_LEASE_SECONDS", default=300)
+JOBS_RETRY_BACKOFF_SECONDS = env.float("JOBS_RETRY_BACKOFF_SECONDS", default=5)
+JOBS_RETRY_BACKOFF_MAX_SECONDS = env.float("JOBS_RETRY_BACKOFF_MAX_SECONDS", default=600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -146,3 +146,65 @@ def ad_accounts_import(
     except IntegrityError as exc:  # another agency imported it at the same moment
         raise ConflictError("An ad account was just imported by another agency.") from exc
     return imported
+
+
+REFRESH_FIELDS = "name,currency,timezone_name,account_status"
+
+
+def ad_accounts_refresh(*, job) -> None:
+    """Job handler body: re-read each ad account of the job's scope from Graph (name, status,
+    currency, time zone), one at a time, with progress and a checkpoint per account so that a
+    restarted job skips the accounts already done.
+
+    Scope: `params["ad_account_ids"]` when given, else the accounts of `job.connection` when
+    set, else every ad account of the agency.
+    """
+    from agency.graph.errors import GraphNotFoundError, GraphPermissionError
+    from agency.jobs import services as jobs
+
+    accounts = AdAccount.objects.select_related("connection").order_by("pk")
+    wanted = job.params.get("ad_account_ids")
+    if wanted:
+        accounts = accounts.filter(pk__in=[int(i) for i in wanted])
+    elif job.connection_id:
+        accounts = accounts.filter(connection_id=job.connection_id)
+    accounts = list(accounts)
+    done_ids = {int(i) for i in job.checkpoint.get("done", [])}
+    if job.total != len(accounts):
+        jobs.job_set_total(job=job, total=len(accounts))
+    for ad_account in accounts:
+        if ad_account.pk in done_ids:
+            continue
+        error = None
+        try:
+            with graph_for_connection(connection=ad_account.connection,
+                                      purpose="ad_account_refresh") as client:
+                data = client.get(ad_account.act_id, fields=REFRESH_FIELDS,
+                                  account_id=ad_account.account_id)
+        except (GraphNotFoundError, GraphPermissionError) as exc:
+            error = f"{ad_account}: {exc.user_msg or exc.message}"
+        else:
+            ad_account_apply_refresh(ad_account=ad_account, data=data)
+        done_ids.add(ad_account.pk)
+        jobs.job_advance(job=job, done=1, succeeded=0 if error else 1, failed=1 if error else 0,
+                         error=error, checkpoint={"done": sorted(done_ids)})
+
+
+def ad_account_apply_refresh(*, ad_account: AdAccount, data: dict) -> AdAccount:
+    """Record what Graph says of the account now; audited when something changed."""
+    fresh = {
+        "name": str(data.get("name", ad_account.name))[:200],
+        "currency": str(data.get("currency", ad_account.currency))[:3],
+        "timezone_name": str(data.get("timezone_name", ad_account.timezone_name))[:64],
+        "account_status": data.get("account_status", ad_account.account_status),
+    }
+    changes = {k: v for k, v in fresh.items() if getattr(ad_account, k) != v}
+    if not changes:
+        return ad_account
+    with transaction.atomic():
+        AdAccount.objects.unscoped().filter(pk=ad_account.pk).update(**changes)
+        for key, value in changes.items():
+            setattr(ad_account, key, value)
+        audit_record(agency=ad_account.agency_id, actor=None, verb="ad_account.refresh",
+                     target=ad_account, data={"fields": sorted(changes)})
+    return ad_account
