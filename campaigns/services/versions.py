@@ -24,7 +24,7 @@ def field_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[
     return {
         key: [_plain(before.get(key)), _plain(after.get(key))]
         for key in sorted(set(before) | set(after))
-        if _plain(before.get(key)) != _plain(after.get(key))
+        if before.get(key) != after.get(key)
     }
 
 
