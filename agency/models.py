@@ -120,3 +120,46 @@ class AuditEvent(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.target_type}:{self.target_id}"
+
+
+class GraphWriteState(models.TextChoices):
+    PLANNED = "planned", "planned"  # recorded, not sent (or known not applied: safe to send)
+    SENT = "sent", "sent"  # a worker is sending it now (until `lease_until`)
+    DONE = "done", "done"  # on Graph: `graph_id` is the object
+    UNKNOWN = "unknown", "unknown"  # may be on Graph: reconcile (look it up) before sending
+    FAILED = "failed", "failed"  # Graph refused it (not applied): a later call may send again
+
+
+class GraphWrite(TenantOwnedModel):
+    """One intended Graph write and what became of it: the exactly-once ledger that
+    `agency.writes.graph_create_once` keeps. Recorded (and committed) before the POST, so any
+    later attempt, in any process, knows whether to return the id, reconcile, or send."""
+
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)
+    edge = models.CharField(max_length=300)
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=10, choices=GraphWriteState.choices, default=GraphWriteState.PLANNED
+    )
+    graph_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)  # POSTs sent
+    lookups = models.PositiveIntegerField(default=0)  # reconciling lookups made
+    # Optimistic concurrency: every state change is `UPDATE ... WHERE version = <seen>`.
+    version = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "key"], name="graph_write_key_unique")
+        ]
+        indexes = [models.Index(fields=["agency", "state"], name="graph_write_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.state})"

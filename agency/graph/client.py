@@ -285,11 +285,19 @@ class GraphClient:
         scope = self.scope_for(path, account_id=account_id, buc=buc)
         if idempotent is None:
             idempotent = method in ("GET", "DELETE")
-        unknown_outcome = {"seen": False}
+        # Once a non-idempotent write's outcome is unknown, it stays unknown until a lookup
+        # completes: no later failure (a throttled or failed lookup, a refused re-post) may be
+        # raised as if nothing had been applied.
+        unknown: dict[str, Any] = {"seen": False, "lookup_error": None}
 
         def attempt() -> GraphResponse:
-            if guard is not None and unknown_outcome["seen"]:
-                found = guard.find(self, path, account_id=account_id)
+            if guard is not None and unknown["seen"]:
+                unknown["lookup_error"] = None
+                try:
+                    found = guard.find(self, path, account_id=account_id)
+                except GraphError as exc:
+                    unknown["lookup_error"] = exc
+                    raise
                 if found is not None:
                     log.info("graph duplicate guard found the earlier result of POST %s", path)
                     return GraphResponse(status=200, body=found)
@@ -299,7 +307,7 @@ class GraphClient:
                 )
             except GraphError as exc:
                 if exc.applied is None:
-                    unknown_outcome["seen"] = True
+                    unknown["seen"] = True
                 raise
 
         def may_retry(exc: BaseException) -> bool:
@@ -324,13 +332,24 @@ class GraphClient:
         try:
             return retrying(attempt)
         except GraphError as exc:
-            if method == "GET" or idempotent or exc.applied is not None:
+            if method == "GET" or idempotent:
                 raise
-            if guard is not None:
-                found = guard.find(self, path, account_id=account_id)
-                if found is not None:
-                    return GraphResponse(status=200, body=found)
-            raise _outcome_unknown(method, path, exc) from exc
+            if not unknown["seen"]:
+                raise  # every attempt was refused before Graph acted: nothing was applied
+            lookup_error = unknown["lookup_error"]
+            if guard is not None and lookup_error is None:
+                if exc.applied is False:
+                    # The last attempt's lookup completed and found nothing, and its re-post
+                    # was refused before Graph acted: nothing was applied.
+                    raise
+                try:  # the retries ran out on an unknown re-post: one last look
+                    found = guard.find(self, path, account_id=account_id)
+                except GraphError as lookup_exc:
+                    lookup_error = lookup_exc
+                else:
+                    if found is not None:
+                        return GraphResponse(status=200, body=found)
+            raise _outcome_unknown(method, path, exc, lookup_error) from exc
 
     def _wait(self, retry_state: Any) -> float:
         exc = retry_state.outcome.exception() if retry_state.outcome else None
@@ -452,16 +471,24 @@ def _transport_error(exc: httpx.HTTPError) -> GraphConnectionError:
     return error
 
 
-def _outcome_unknown(method: str, path: str, exc: GraphError) -> GraphOutcomeUnknownError:
+def _outcome_unknown(
+    method: str, path: str, exc: GraphError, lookup_error: GraphError | None = None
+) -> GraphOutcomeUnknownError:
+    """The error for a write that may have been applied. A throttled lookup's `retry_after`
+    says when reconciling may work; the lookup's own failure is kept as `lookup_error`."""
+    detail = exc.message if lookup_error is None else (
+        f"{exc.message}; the lookup for its result failed too: {lookup_error.message}"
+    )
     error = GraphOutcomeUnknownError(
-        f"{method} {path} may or may not have been applied: {exc.message}",
+        f"{method} {path} may or may not have been applied: {detail}",
         code=exc.code,
         subcode=exc.subcode,
         http_status=exc.http_status,
         fbtrace_id=exc.fbtrace_id,
-        is_transient=True,
+        is_transient=exc.is_transient,
+        retry_after=(lookup_error or exc).retry_after,
+        lookup_error=lookup_error,
     )
-    error.applied = None
     return error
 
 

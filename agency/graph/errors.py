@@ -101,9 +101,18 @@ class GraphConnectionError(GraphTransientError):
     """No HTTP answer: connection refused, timeout, connection dropped mid-call."""
 
 
-class GraphOutcomeUnknownError(GraphTransientError):
-    """A write that may or may not have been applied, with no guard to find out. The service
-    must reconcile (look the object up) before trying again."""
+class GraphOutcomeUnknownError(GraphError):
+    """A write that may or may not have been applied: its answer was lost (timeout, dropped
+    connection, 5xx, is_transient) and nothing has since proved either way (no guard, or the
+    guard's own lookup failed or was throttled). Deliberately NOT a `GraphTransientError`: a
+    blind retry could make a second object. Reconcile first (look the object up), or let
+    `agency.writes.graph_create_once` do it. `retry_after` is set when the lookup was throttled
+    (when a reconciling lookup may work again); `lookup_error` is the lookup's own failure."""
+
+    def __init__(self, message: str, *, lookup_error: GraphError | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.applied = None
+        self.lookup_error = lookup_error
 
 
 class GraphThrottleError(GraphError):

@@ -6,7 +6,10 @@ import pytest
 
 from agency.graph import (
     DuplicateGuard,
+    GraphError,
     GraphOutcomeUnknownError,
+    GraphThrottleError,
+    GraphTransientError,
     RetryPolicy,
     idempotent_name,
 )
@@ -135,3 +138,62 @@ def test_ten_percent_transient_faults_still_create_every_object_exactly_once(gra
     for name, made in zip(names, ids, strict=True):
         assert [o.id for o in graph.campaigns_named(name)] == [made]
     assert len(set(ids)) == len(names)
+
+
+def test_outcome_unknown_error_is_not_a_transient_error_so_retry_recipes_skip_it():
+    """agency/graph/README.md: tasks retry GraphTransientError; an unknown outcome must not be
+    retried blindly (issue 13)."""
+    assert not issubclass(GraphOutcomeUnknownError, GraphTransientError)
+    assert issubclass(GraphOutcomeUnknownError, GraphError)
+    assert GraphOutcomeUnknownError("lost").applied is None
+
+
+@pytest.mark.parametrize("lost", ["transient", "drop", "http_500"])
+@pytest.mark.parametrize("lookup", ["throttle", "transient"])
+def test_guarded_create_whose_lookup_fails_reports_outcome_unknown(graph, lost, lookup):
+    """Issue 13's duplicate: the answer of an applied create is lost, then the guard's lookup
+    fails: throttled for five minutes (past max_wait), or failing on every retry. The throttle
+    case used to raise the lookup's throttle error, which reads as "not applied", so a task
+    retry posted again."""
+    client = graph.client()
+    name = idempotent_name(f"Lost then {lookup}", f"{lost}-{lookup}")
+    graph.sim.faults.add(lost, method="POST", path="/act_*/campaigns", after_apply=True, times=1)
+    graph.sim.faults.add(lookup, method="GET", path="/act_*/campaigns", eta_minutes=5)
+
+    with pytest.raises(GraphOutcomeUnknownError) as caught:
+        client.create(
+            f"{graph.account_id}/campaigns",
+            data=graph.campaign_data(name),
+            guard=DuplicateGuard.by_name(name),
+        )
+
+    error = caught.value
+    assert not isinstance(error, GraphThrottleError | GraphTransientError)
+    assert error.applied is None
+    expected = GraphThrottleError if lookup == "throttle" else GraphTransientError
+    assert isinstance(error.lookup_error, expected)
+    if lookup == "throttle":
+        assert error.retry_after is not None and error.retry_after > 60  # past max_wait
+    assert len(graph.campaigns_named(name)) == 1
+    assert len(graph.sim.calls.find(method="POST")) == 1
+
+
+def test_guarded_create_with_throttled_repost_after_empty_lookup_reads_not_applied(graph):
+    """The lookup completed and found nothing, then the re-post was throttled before Graph
+    acted: nothing was applied, so the throttle error (retryable) is right."""
+    client = graph.client(retry=RetryPolicy(max_attempts=2, initial_backoff=0.01))
+    name = "Nothing made"
+    graph.sim.faults.add("transient", method="POST", path="/act_*/campaigns", times=1)
+    graph.sim.faults.add(
+        "throttle", method="POST", path="/act_*/campaigns", eta_minutes=5, times=1
+    )
+
+    with pytest.raises(GraphThrottleError) as caught:
+        client.create(
+            f"{graph.account_id}/campaigns",
+            data=graph.campaign_data(name),
+            guard=DuplicateGuard.by_name(name),
+        )
+
+    assert caught.value.applied is False
+    assert graph.campaigns_named(name) == []
