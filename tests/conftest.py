@@ -125,3 +125,54 @@ def login(client, membership):
 @pytest.fixture
 def owner_client(client, owner):
     return login(client, owner)
+
+
+# A real Celery worker (tests/workers.py) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _celery_worker_process(request, django_db_setup, _graph_server, tmp_path_factory, worker_id):
+    """One real worker per test module, on Redis and the test's PostgreSQL database. A module
+    may set `celery_worker_include = ["tests.x.kinds"]` to import extra modules in the worker."""
+    import redis
+    from django.db import connection
+
+    from tests.workers import WorkerHarness, point_app_at
+
+    db = connection.settings_dict
+    if "postgresql" not in db["ENGINE"]:
+        service_unavailable("PostgreSQL (DATABASE_URL=postgres://...): the worker process "
+                            "shares the test database, which SQLite in memory cannot")
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        service_unavailable(f"Redis at {url}: {exc}")
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    database_url = (f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+                    f"{db['NAME']}")
+    harness = WorkerHarness(
+        broker_url=url,
+        key_prefix=f"adwright:test:{worker_id}:{uuid.uuid4().hex[:8]}:",
+        database_url=database_url,
+        graph_url=_graph_server.base_url,
+        log_dir=tmp_path_factory.mktemp("celery-worker"),
+        include=list(getattr(request.module, "celery_worker_include", [])),
+    )
+    undo = point_app_at(broker_url=url, transport_options=harness.transport_options)
+    try:
+        harness.start()
+        yield harness
+    finally:
+        harness.kill()
+        harness.purge()
+        undo()
+
+
+@pytest.fixture
+def celery_worker(_celery_worker_process, transactional_db, graph):
+    """The module's real Celery worker, running (restarted if a previous test killed it), with
+    a transactional database (the worker sees committed rows) and the simulator (`graph`)."""
+    _celery_worker_process.start()
+    _celery_worker_process.clear_throttle()
+    return _celery_worker_process

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "agency.jobs",
     "accounts",
     "campaigns",
+    "campaigns.media",
     "reporting",
 ]
 
@@ -87,6 +88,30 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Uploaded media (the media library) go through Django's storage API. Locally: files under
+# var/media. In production pick any backend (S3, GCS...) with MEDIA_STORAGE_BACKEND and its
+# OPTIONS as JSON. MEDIA_URL is never served publicly: the library serves a file after an access
+# check (the files belong to one agency).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/media-files/"
+STORAGES = {
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE_BACKEND",
+                       default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Uploads above 1 MiB are streamed to a temporary file, never held in memory (videos reach
+# gigabytes). DATA_UPLOAD_MAX_MEMORY_SIZE (form fields other than files) keeps Django's 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# Media limits (campaigns/media/validation.py cites the docs for each default).
+MEDIA_IMAGE_MAX_BYTES = env.int("MEDIA_IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
+MEDIA_VIDEO_MAX_BYTES = env.int("MEDIA_VIDEO_MAX_BYTES", default=10 * 1024**3)
+# How long a push waits for Meta to process a video before it says so (a retry polls again).
+MEDIA_VIDEO_PROCESSING_TIMEOUT = env.int("MEDIA_VIDEO_PROCESSING_TIMEOUT", default=30 * 60)
 
 # Graph API (Meta Marketing API). Tests and the demo point this at the simulator.
 GRAPH_API_BASE_URL = env("GRAPH_API_BASE_URL", default="https://graph.facebook.com")

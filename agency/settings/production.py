@@ -23,7 +23,7 @@ if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("SECRET_KEY is too weak for production.")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405  (the media storage chosen by MEDIA_STORAGE_BACKEND)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,8 @@
 """Settings for the test suite."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -13,3 +16,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TOKEN_ENCRYPTION_KEYS = ["kO7XYw8R9mTq3sVb2Jd5Lh1Nc6Pf4Ga0Ue8Wi2Zy3Xs="]
 META_APP_ID = "100000000000001"
 META_APP_SECRET = "adwright-test-app-secret"
+# Uploaded media go to a throw-away folder, the same for the test process and the real Celery
+# worker it starts (tests/worker_settings.py), which reads the files the test uploaded.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=Path(tempfile.gettempdir()) / "adwright-test-media")
