@@ -12,6 +12,7 @@ from typing import Any
 from graph_sim.core import (
     SimRequest,
     SimResponse,
+    edge_fields,
     node_deleter,
     node_edge,
     node_reader,
@@ -110,13 +111,32 @@ def _context(req: SimRequest) -> dict[str, Any]:
     }
 
 
-def _render(req: SimRequest, obj: AdObject) -> dict[str, Any]:
-    return reading.render(req.world, obj, req.fields, _context(req))
+def _render(
+    req: SimRequest, obj: AdObject, context: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One object through `fields=`; its GET edges can be asked for as fields
+    (`adsets{name,status}`, `ads.limit(5){creative{id}}`, nested to any depth): each runs the
+    edge handler and embeds its `{"data", "paging"}` page (core/expand.py)."""
+    extra = edge_fields(req, obj.node_type, obj) if req.fields else None
+    return reading.render(req.world, obj, req.fields, context or _context(req), extra)
 
 
 def _page(req: SimRequest, objs: list[AdObject]) -> dict[str, Any]:
     context = _context(req)
-    return paginate(req, objs, render=lambda o: reading.render(req.world, o, req.fields, context))
+    return paginate(req, objs, render=lambda o: _render(req, o, context))
+
+
+def _read_after_write(req: SimRequest, result: dict[str, Any], key: str) -> dict[str, Any]:
+    """ad-reference.txt L402 / marketing-api-guide.txt L15024 "This endpoint supports
+    read-after-write and will read the node represented by id in the return type": with
+    `fields=` on the POST, the answer also carries those fields of the node `result[key]`
+    (the new object, the copy, or the node POSTed to). Nothing is read for validate_only."""
+    if not req.params.get("fields") or key not in result:
+        return result
+    obj = get_object(req.world, str(result[key]))
+    if obj is None:
+        return result
+    return {**result, **_render(req, obj)}
 
 
 def _account_of(req: SimRequest, obj: AdObject) -> AdAccount:
@@ -137,7 +157,10 @@ def _list(req: SimRequest, kind: str, **scope: Any) -> dict[str, Any]:
 @node_edge("adaccount", "campaigns", methods=["GET", "POST", "DELETE"])
 def account_campaigns(req: SimRequest, account: AdAccount) -> dict[str, Any]:
     if req.method == "POST":
-        return service.campaign_create(req.world, account=account, params=req.params, now=req.now())
+        created = service.campaign_create(
+            req.world, account=account, params=req.params, now=req.now()
+        )
+        return _read_after_write(req, created, "id")
     if req.method == "DELETE":
         return _bulk_delete_campaigns(req, account)
     return _list(req, CAMPAIGN, account_id=account.account_id)
@@ -146,7 +169,8 @@ def account_campaigns(req: SimRequest, account: AdAccount) -> dict[str, Any]:
 @node_edge("adaccount", "adsets", methods=["GET", "POST", "DELETE"])
 def account_adsets(req: SimRequest, account: AdAccount) -> dict[str, Any]:
     if req.method == "POST":
-        return service.adset_create(req.world, account=account, params=req.params, now=req.now())
+        created = service.adset_create(req.world, account=account, params=req.params, now=req.now())
+        return _read_after_write(req, created, "id")
     if req.method == "DELETE":
         # reference.md §3.2: DELETE on this edge is "deprecated with Marketing API V8".
         raise GraphError(
@@ -158,26 +182,28 @@ def account_adsets(req: SimRequest, account: AdAccount) -> dict[str, Any]:
 @node_edge("adaccount", "ads", methods=["GET", "POST"])
 def account_ads(req: SimRequest, account: AdAccount) -> dict[str, Any]:
     if req.method == "POST":
-        return service.ad_create(
+        created = service.ad_create(
             req.world,
             account=account,
             params=req.params,
             now=req.now(),
             assets=_assets(req, account.account_id),
         )
+        return _read_after_write(req, created, "id")
     return _list(req, AD, account_id=account.account_id)
 
 
 @node_edge("adaccount", "adcreatives", methods=["GET", "POST"])
 def account_adcreatives(req: SimRequest, account: AdAccount) -> dict[str, Any]:
     if req.method == "POST":
-        return service.creative_create(
+        created = service.creative_create(
             req.world,
             account=account,
             params=req.params,
             now=req.now(),
             assets=_assets(req, account.account_id),
         )
+        return _read_after_write(req, created, "id")
     return _list(req, CREATIVE, account_id=account.account_id)
 
 
@@ -225,7 +251,8 @@ def _read(req: SimRequest, obj: AdObject) -> dict[str, Any]:
 
 
 def _update(req: SimRequest, obj: AdObject) -> dict[str, Any]:
-    return service.object_update(
+    # "will read the node to which you POSTed" (marketing-api-guide.txt L14353)
+    result = service.object_update(
         req.world,
         obj=obj,
         account=_account_of(req, obj),
@@ -233,6 +260,9 @@ def _update(req: SimRequest, obj: AdObject) -> dict[str, Any]:
         now=req.now(),
         assets=_assets(req, obj.account_id),
     )
+    if result.get("success") and req.params.get("fields"):
+        return _read_after_write(req, {**result, "id": obj.id}, "id")
+    return result
 
 
 def _delete(req: SimRequest, obj: AdObject) -> dict[str, Any]:
@@ -278,7 +308,7 @@ def ad_adcreatives(req: SimRequest, ad: AdObject) -> dict[str, Any]:
 
 @node_edge(AD, "copies", methods=["POST"])
 def ad_copies(req: SimRequest, ad: AdObject) -> dict[str, Any]:
-    return service.ad_copy(
+    copied = service.ad_copy(
         req.world,
         ad=ad,
         account=_account_of(req, ad),
@@ -286,24 +316,28 @@ def ad_copies(req: SimRequest, ad: AdObject) -> dict[str, Any]:
         now=req.now(),
         assets=_assets(req, ad.account_id),
     )
+    # ad-reference.txt L317: "will read the node represented by copied_ad_id"
+    return _read_after_write(req, copied, "copied_ad_id")
 
 
 @node_edge(ADSET, "copies", methods=["POST"])
 def adset_copies(req: SimRequest, adset: AdObject) -> dict[str, Any]:
-    return service.adset_copy(
+    copied = service.adset_copy(
         req.world, adset=adset, account=_account_of(req, adset), params=req.params, now=req.now()
     )
+    return _read_after_write(req, copied, "copied_adset_id")
 
 
 @node_edge(CAMPAIGN, "copies", methods=["POST"])
 def campaign_copies(req: SimRequest, campaign: AdObject) -> dict[str, Any]:
-    return service.campaign_copy(
+    copied = service.campaign_copy(
         req.world,
         campaign=campaign,
         account=_account_of(req, campaign),
         params=req.params,
         now=req.now(),
     )
+    return _read_after_write(req, copied, "copied_campaign_id")
 
 
 # --- previews (core-flows.md §2.7, reference.md §3.10, creatives-and-media.md §4) ------------

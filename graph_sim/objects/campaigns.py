@@ -235,6 +235,55 @@ def adset_create(
     return {"id": obj.id}
 
 
+def check_goal_and_billing(
+    objective: str | None,
+    goal: str | None,
+    billing: str,
+    fields: Mapping[str, Any],
+    *,
+    creating: bool,
+) -> None:
+    """The optimisation goals an outcome-based objective allows (marketing-api-guide.txt
+    L10746 table; enums.GOALS_BY_OBJECTIVE) and the billing events a goal allows
+    (enums.BILLING_BY_GOAL). Legacy objectives have no table and are not checked. On update
+    only a changed goal or billing event is checked, so objects made before stay editable."""
+    if not creating and "optimization_goal" not in fields and "billing_event" not in fields:
+        return
+    allowed = enums.GOALS_BY_OBJECTIVE.get(objective or "")
+    if allowed is not None and goal is not None and goal not in allowed:
+        raise v.blamed(
+            f"The optimization goal {goal} is not available for campaigns with the "
+            f"objective {objective}. Choose one of: {', '.join(sorted(allowed))}.",
+            "optimization_goal",
+            title="Invalid Optimization Goal",
+            user_msg=f"{goal} can't be used with the {objective} objective.",
+        )
+    billings = enums.BILLING_BY_GOAL.get(goal or "", enums.DEFAULT_BILLING)
+    if billing not in billings:
+        raise v.blamed(
+            f"The billing event {billing} is not available with the optimization goal {goal}. "
+            f"Choose one of: {', '.join(sorted(billings))}.",
+            "billing_event",
+            title="Invalid Billing Event",
+            user_msg=f"You can't be charged per {billing} when optimizing for {goal}.",
+        )
+
+
+def check_promoted_object_for_goal(goal: str | None, promoted: Mapping[str, Any]) -> None:
+    """reference.md §3.2 "promoted_object by objective" / §10 item 26; L5233 for VALUE."""
+    needs = enums.PROMOTED_OBJECT_NEEDS.get(goal or "")
+    if not needs or any(all(promoted.get(k) for k in keys) for keys in needs):
+        return
+    first = needs[0]
+    raise v.blamed(
+        f"optimization_goal {goal} requires a promoted_object with "
+        + " or ".join("+".join(keys) for keys in needs),
+        ["promoted_object", first[0]],
+        title="Promoted Object Required",
+        user_msg=f"Choose what this ad set promotes ({', '.join(first)}).",
+    )
+
+
 def own_object(world: World, account: AdAccount, kind: str, obj_id: Any, field: str) -> AdObject:
     obj = get_object(world, p.scalar(obj_id), kind)
     if obj is None or obj.account_id != account_key(account):
@@ -345,13 +394,16 @@ def check_adset(
                 "bid_amount",
                 title="Bid Too Low",
             )
-    goal = merged.get("optimization_goal")
-    if merged.get("billing_event") == "APP_INSTALLS" and goal == "APP_INSTALLS":
+    objective = campaign.get("objective")
+    goal = merged.get("optimization_goal") or _DEFAULT_GOALS.get(objective)
+    billing = merged.get("billing_event") or "IMPRESSIONS"
+    if billing == "APP_INSTALLS" and goal == "APP_INSTALLS":
         raise v.blamed(
             "The billing event cannot be App Install if the Optimization goal is App Install.",
             "billing_event",
             title="Invalid Billing Event",
         )
+    check_goal_and_billing(objective, goal, billing, fields, creating=creating)
     promoted = merged.get("promoted_object") or {}
     if goal == "LEAD_GENERATION" and not promoted.get("page_id"):
         raise v.blamed(
@@ -359,6 +411,7 @@ def check_adset(
             ["promoted_object", "page_id"],
             title="Page Required",
         )
+    check_promoted_object_for_goal(goal, promoted)
     if "frequency_control_specs" in fields and goal not in ("REACH", "THRUPLAY"):
         raise v.blamed(
             "frequency_control_specs can only be set when optimization_goal is REACH or THRUPLAY",

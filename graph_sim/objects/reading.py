@@ -116,7 +116,10 @@ def _campaign(world: World, obj: AdObject, now: float, context: Mapping[str, Any
         "configured_status": obj.status,
         "effective_status": effective_status(world, obj, now),
         "buying_type": d.get("buying_type", "AUCTION"),
-        "bid_strategy": d.get("bid_strategy"),
+        # A campaign budget without a bid strategy bids automatically (DECISIONS.md "Defaults":
+        # marketing-api-guide.txt L4904 "LOWEST_COST_WITHOUT_CAP (recommended)"); without a
+        # campaign budget the strategy belongs to the ad sets and is absent here.
+        "bid_strategy": d.get("bid_strategy") or ("LOWEST_COST_WITHOUT_CAP" if budget else None),
         "daily_budget": _money(d.get("daily_budget")),
         "lifetime_budget": _money(d.get("lifetime_budget")),
         "budget_remaining": _money(budget or 0),
@@ -313,9 +316,17 @@ def _creative(world: World, obj: AdObject, now: float, context: Mapping[str, Any
     }
 
 
-def render(world: World, obj: AdObject, fields: Any, context: Mapping[str, Any]) -> dict[str, Any]:
-    """The object through `fields=` (only `id` by default); unknown fields → code 100."""
-    full = object_json(world, obj, context)
+def render(
+    world: World,
+    obj: AdObject,
+    fields: Any,
+    context: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The object through `fields=` (only `id` by default); unknown fields → code 100.
+    `extra` adds computed fields (the node's GET edges, for field expansion); the object's own
+    fields and FIELD_PROVIDERS win over them."""
+    full = {**(extra or {}), **object_json(world, obj, context)}
     return render_fields(
         full,
         fields,

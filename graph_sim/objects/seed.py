@@ -207,6 +207,7 @@ def seed_objects(world: World, rng: random.Random) -> None:
 
 _COUNTRY = {"USD": "US", "EUR": "DE", "GBP": "GB", "JPY": "JP"}
 
+
 def seed_budget(cents: int, currency: str) -> int:
     """A seeded budget in the account's basic unit. The plan's amounts are cents (1000 = 10.00):
     two-decimal currencies keep the same face value (10.00 EUR); zero-decimal ones get the

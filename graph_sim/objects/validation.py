@@ -77,7 +77,6 @@ def json_object(raw: Any, name: str) -> dict[str, Any]:
 # --- money -------------------------------------------------------------------------------
 
 
-
 def money(amount: int, currency: str) -> str:
     """Minor units as the account currency reads: 100 USD → "$1.00", 150 JPY → "150 JPY"."""
     if is_zero_decimal(currency):

@@ -375,10 +375,11 @@ def test_a_throttled_operation_fails_alone(http, token, demo, sim):
 
 def test_two_ad_sets_under_one_campaign_in_one_batch_fail_the_second(http, token, demo):
     # seeds L13411: "Batch requests cannot include multiple Adsets under the same Campaign."
+    # (the paused campaign is OUTCOME_AWARENESS: REACH, marketing-api-guide.txt L10746)
     account = demo["active_ad_account_id"]
     adset = (
         "name={name}&campaign_id={campaign}&daily_budget=5000&billing_event=IMPRESSIONS"
-        "&optimization_goal=LINK_CLICKS&bid_amount=200&status=PAUSED"
+        "&optimization_goal=REACH&bid_amount=200&status=PAUSED"
         '&targeting={{"geo_locations":{{"countries":["US"]}}}}'
     )
     campaign = demo["paused_campaign_id"]

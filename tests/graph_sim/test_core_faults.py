@@ -143,7 +143,10 @@ def test_plugin_fault_kinds_fire_by_object_path_times_and_rate():
     faults.add("error", kind="video_processing", path="/42", times=2)
     assert faults.take("video_processing", "/7") is None
     assert [faults.take("video_processing", "/42") is not None for _ in range(3)] == [
-        True, True, False]
+        True,
+        True,
+        False,
+    ]
     faults.add("error", kind="batch_timeout", rate=0.5)
     fired = sum(faults.take("batch_timeout", "*") is not None for _ in range(200))
     assert 70 < fired < 130

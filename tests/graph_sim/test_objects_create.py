@@ -550,7 +550,7 @@ def test_adset_lead_generation_needs_promoted_page(api):
         api.post(
             f"/{api.act}/adsets",
             name="s",
-            campaign_id=api.campaign(),
+            campaign_id=api.campaign(objective="OUTCOME_LEADS"),
             daily_budget=1000,
             optimization_goal="LEAD_GENERATION",
             targeting={"geo_locations": {"countries": ["US"]}},
