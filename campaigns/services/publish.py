@@ -89,12 +89,15 @@ def campaign_publish(*, campaign: Campaign, actor, leave_paused: bool | None = N
 
 
 def _create(client, obj: Any, payload: dict[str, Any], campaign: Campaign) -> str:
-    from agency.writes import graph_create_once
+    from agency.graph import idempotent_name
+    from agency.writes import graph_create_once, write_marker
 
     kind = object_kind(obj)
     if not obj.publish_key:
         obj.publish_key = _new_key(obj)
-    obj.last_sent = payload
+    # Exactly what Graph receives: the name carries the write's idempotency marker.
+    obj.last_sent = {**payload,
+                     "name": idempotent_name(payload["name"], write_marker(obj.publish_key))}
     obj.save(update_fields=["publish_key", "last_sent", "updated_at"])
     try:
         graph_id = graph_create_once(

@@ -234,6 +234,8 @@ def _apply(model, existing: dict[str, Any], item: dict[str, Any], values: dict[s
         version_record(obj=obj, actor=None, source="sync", diff={"imported": [None, obj.name]})
         result.count(result.created, kind)
         return obj
+    if obj.publish_key and values.get("name") == _published_name(obj):
+        values["name"] = obj.name  # our own idempotency marker, not a rename
     before = {k: copy.deepcopy(getattr(obj, k)) for k in values}
     configured = {k: v for k, v in values.items() if k not in FOLLOW_FIELDS}
     diff = field_diff({k: before[k] for k in configured}, configured)
@@ -247,6 +249,13 @@ def _apply(model, existing: dict[str, Any], item: dict[str, Any], values: dict[s
         result.count(result.changed, kind)
     obj.save()
     return obj
+
+
+def _published_name(obj: Any) -> str:
+    from agency.graph import idempotent_name
+    from agency.writes import write_marker
+
+    return idempotent_name(obj.name, write_marker(obj.publish_key))
 
 
 def ad_account_sync(*, ad_account: AdAccount, actor=None) -> SyncResult:
