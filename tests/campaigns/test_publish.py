@@ -9,7 +9,7 @@ from accounts.models import ConnectionStatus
 from agency.jobs import services as jobs
 from agency.jobs.models import JobState
 from agency.jobs.runner import job_execute
-from campaigns.models import Ad, AdCreative, AdSet, Campaign
+from campaigns.models import Ad, AdCreative, AdSet
 from campaigns.services.drafts import campaign_draft_create, draft_update
 from campaigns.services.meta_check import campaign_check_with_meta, creative_previews
 from campaigns.services.publish import CampaignInvalidError, campaign_publish
