@@ -112,3 +112,83 @@ def object_versions(*, obj) -> QuerySet[ObjectVersion]:
     from campaigns.services.versions import object_kind
 
     return ObjectVersion.objects.filter(object_kind=object_kind(obj), object_id=obj.pk)
+
+
+# --- targeting search, account assets (Graph reads) ------------------------------------------
+
+SEARCH_TYPES = {"location": "adgeolocation", "interest": "adinterest"}
+
+
+def targeting_search(*, ad_account: AdAccount, kind: str, query: str) -> list[dict]:
+    """Graph's targeting search: places (countries, regions, cities) or interests."""
+    from accounts.services.graph import graph_for_connection
+
+    search_type = SEARCH_TYPES.get(kind)
+    query = (query or "").strip()[:100]
+    if search_type is None or len(query) < 2:
+        return []
+    params = {"type": search_type, "q": query, "limit": 15}
+    if search_type == "adgeolocation":
+        params["location_types"] = ["country", "region", "city"]
+    with graph_for_connection(connection=ad_account.connection,
+                              purpose="targeting_search") as client:
+        body = client.get("search", params=params, account_id=ad_account.account_id)
+    out = []
+    for item in (body or {}).get("data") or []:
+        if not isinstance(item, dict):
+            continue
+        out.append({
+            "id": str(item.get("key") or item.get("id") or "")[:40],
+            "name": str(item.get("name") or "")[:200],
+            "type": str(item.get("type") or search_type)[:20],
+            "country": str(item.get("country_code") or "")[:2],
+            "size": item.get("audience_size_upper_bound") or item.get("audience_size"),
+        })
+    return [i for i in out if i["id"]]
+
+
+def audience_estimate(*, adset: AdSet) -> dict | None:
+    """Graph's reach estimate for the ad set's targeting (None when Graph has none)."""
+    from accounts.services.graph import graph_for_connection
+    from agency.graph import GraphError
+
+    try:
+        with graph_for_connection(connection=adset.ad_account.connection,
+                                  purpose="reach_estimate") as client:
+            body = client.get(f"{adset.ad_account.act_id}/reachestimate",
+                              params={"targeting_spec": adset.targeting or {},
+                                      "optimization_goal": adset.optimization_goal or "REACH"},
+                              account_id=adset.ad_account.account_id)
+    except GraphError:
+        return None
+    data = (body or {}).get("data") if isinstance(body, dict) else None
+    if isinstance(data, list):
+        data = data[0] if data else None
+    if not isinstance(data, dict):
+        return None
+    low = data.get("users_lower_bound") or data.get("estimate_mau_lower_bound")
+    high = data.get("users_upper_bound") or data.get("estimate_mau_upper_bound")
+    return {"low": low, "high": high} if low or high else None
+
+
+def publish_job(*, campaign: Campaign):
+    from agency.jobs.models import Job
+
+    return (Job.objects.filter(kind="campaigns.publish", target_id=str(campaign.pk),
+                               target_type=Campaign._meta.label_lower)
+            .order_by("-pk").first())
+
+
+def account_tree(*, ad_account: AdAccount) -> list[dict]:
+    """Campaign > ad sets > ads of one ad account, for the live view (three queries)."""
+    campaigns = list(Campaign.objects.filter(ad_account=ad_account).order_by("-created_at"))
+    adsets = list(AdSet.objects.filter(ad_account=ad_account).order_by("pk"))
+    ads = list(Ad.objects.filter(ad_account=ad_account).order_by("pk"))
+    by_adset: dict[int, list[Ad]] = {}
+    for ad in ads:
+        by_adset.setdefault(ad.adset_id, []).append(ad)
+    by_campaign: dict[int, list[dict]] = {}
+    for adset in adsets:
+        by_campaign.setdefault(adset.campaign_id, []).append(
+            {"adset": adset, "ads": by_adset.get(adset.pk, [])})
+    return [{"campaign": c, "adsets": by_campaign.get(c.pk, [])} for c in campaigns]

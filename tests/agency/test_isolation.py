@@ -18,6 +18,7 @@ from agency.roles import Role
 from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+from tests.factories.campaigns import AdAccountFactory, AdFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
 
@@ -88,8 +89,18 @@ def world_b(other_agency):
     invitation_create(inviter=owner_b, email="invitee@bravo.example", role=Role.ANALYST)
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
+    ad_b = _campaign_tree(other_agency, client_b, connection, f"{SECRET} ")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection}
+            "connection": connection, "ad": ad_b}
+
+
+def _campaign_tree(agency, client, connection, prefix=""):
+    """An ad account with a campaign, ad set, creative and ad, named with `prefix`."""
+    account = AdAccountFactory(agency=agency, client=client, connection=connection,
+                               name=f"{prefix}account")
+    return AdFactory(adset__campaign__ad_account=account, name=f"{prefix}ad",
+                     adset__name=f"{prefix}ad set", adset__campaign__name=f"{prefix}campaign",
+                     creative__name=f"{prefix}creative")
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -98,6 +109,11 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "membership_id": lambda w: w["viewer"].pk,
     "invitation_id": lambda w: w["invitation"].pk,
     "connection_id": lambda w: w["connection"].pk,
+    "ad_account_id": lambda w: w["ad"].ad_account_id,
+    "campaign_id": lambda w: w["ad"].adset.campaign_id,
+    "adset_id": lambda w: w["ad"].adset_id,
+    "creative_id": lambda w: w["ad"].creative_id,
+    "ad_id": lambda w: w["ad"].pk,
 }
 
 
@@ -159,6 +175,9 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
            "connection_id": MetaConnectionFactory(agency=client_a.agency).pk}
+    ad = _campaign_tree(client_a.agency, client_a, MetaConnectionFactory(agency=client_a.agency))
+    own.update({"ad_account_id": ad.ad_account_id, "campaign_id": ad.adset.campaign_id,
+                "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk})
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue
