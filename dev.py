@@ -69,8 +69,10 @@ def run() -> int:
              "--app-secret", env.get("META_APP_SECRET", "adwright-local-simulator-secret")],
             cwd=ROOT, env=env))
     procs.append(subprocess.Popen(
+        # One local worker consumes every queue and runs beat with the database scheduler.
         [BIN / "celery", "-A", "agency", "worker", "--beat", "--loglevel", "INFO",
-         "--concurrency", "2", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+         "-Q", "default,publish,uploads,insights,maintenance", "--concurrency", "2",
+         "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
         cwd=ROOT, env=env))
     procs.append(subprocess.Popen(
         [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"], cwd=ROOT, env=env))

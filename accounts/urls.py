@@ -65,6 +65,8 @@ urlpatterns = [
          name="connection-detail"),
     path("connections/<int:connection_id>/check/", conn.ConnectionCheckView.as_view(),
          name="connection-check"),
+    path("connections/<int:connection_id>/refresh/", conn.ConnectionRefreshAccountsView.as_view(),
+         name="connection-refresh"),
     path("connections/<int:connection_id>/import/", conn.ConnectionImportView.as_view(),
          name="connection-import"),
     path("onboard/<str:token>/", conn.OnboardingView.as_view(), name="onboarding"),

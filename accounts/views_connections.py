@@ -16,6 +16,7 @@ from accounts.services import onboarding
 from agency.access import access_client_by_id, access_connection_by_id
 from agency.errors import ServiceError
 from agency.graph.errors import GraphError
+from agency.jobs.selectors import job_latest_for_target
 from agency.membership import switch_agency
 from agency.models import Client
 from agency.roles import Capability
@@ -117,7 +118,26 @@ class ConnectionDetailView(AgencyViewMixin, TemplateView):
             ad_account.call_budget = campaign_selectors.ad_account_call_budget(
                 ad_account=ad_account)
         context["ad_accounts"] = ad_accounts
+        context["refresh_job"] = job_latest_for_target(agency=self.agency, target=connection,
+                                                       kind="adaccounts.refresh")
         return context
+
+
+class ConnectionRefreshAccountsView(AgencyViewMixin, View):
+    """Start a job re-reading this connection's ad accounts from Meta; its progress shows on the
+    connection page."""
+
+    capability = Capability.MANAGE_CONNECTIONS
+
+    def post(self, request, connection_id):
+        connection = access_connection_by_id(membership=self.membership,
+                                             connection_id=connection_id)
+        try:
+            campaign_services.ad_accounts_refresh_start(membership=self.membership,
+                                                        connection=connection)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("accounts:connection-detail", connection_id=connection.pk)
 
 
 class ConnectionCheckView(AgencyViewMixin, View):

@@ -56,3 +56,15 @@ def access_connection_by_id(*, membership: Membership, connection_id: int):
     if found is None or found.agency_id != membership.agency_id:
         raise _not_found("connection")
     return found
+
+
+def access_job_by_id(*, membership: Membership, job_id: int):
+    """A job of the member's agency (staff only: client viewers see no jobs)."""
+    from agency.jobs.models import Job
+
+    if not membership.can(Capability.VIEW_AGENCY):
+        raise _not_found("job")
+    found = Job.objects.select_related("started_by").filter(pk=job_id).first()
+    if found is None or found.agency_id != membership.agency_id:
+        raise _not_found("job")
+    return found

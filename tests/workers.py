@@ -74,6 +74,7 @@ class WorkerHarness:
             "GRAPH_THROTTLE_MAX_WAIT_SECONDS": 1,
             "GRAPH_MAX_ATTEMPTS": 1,
             "JOBS_LEASE_SECONDS": LEASE_SECONDS,
+            "JOBS_MAX_COUNTDOWN_SECONDS": VISIBILITY_TIMEOUT - 1,
             "JOBS_RETRY_BACKOFF_SECONDS": 0.2,
             "JOBS_RETRY_BACKOFF_MAX_SECONDS": 1,
             **self.extra_settings,

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from agency.api import views
+from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
 
 app_name = "api"
@@ -53,4 +54,9 @@ urlpatterns = [
          name="creative-previews"),
     path("v1/ads/<int:ad_id>/", campaigns_api.AdDetailApi.as_view(), name="ad-detail"),
     path("v1/ads/<int:ad_id>/action/", campaigns_api.AdActionApi.as_view(), name="ad-action"),
+    path("v1/ad-accounts/refresh/", campaigns_api.AdAccountRefreshApi.as_view(),
+         name="ad-account-refresh"),
+    path("v1/jobs/", jobs_api.JobListApi.as_view(), name="job-list"),
+    path("v1/jobs/<int:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
+    path("v1/jobs/<int:job_id>/cancel/", jobs_api.JobCancelApi.as_view(), name="job-cancel"),
 ]

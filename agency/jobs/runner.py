@@ -69,9 +69,18 @@ def _release(job: Job, token: str) -> None:
         lease_token="", lease_until=None)
 
 
+def _max_countdown() -> float:
+    """The longest a retry may wait. With Redis, a message held longer than the visibility
+    timeout is delivered again, so a longer wait is cut short: the retried job meets the throttle
+    again (our shared store remembers the block) and waits another round without calling Graph."""
+    default = 0.9 * _setting("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+    return max(0.5, _setting("JOBS_MAX_COUNTDOWN_SECONDS", default))
+
+
 def _backoff(retries: int) -> float:
     base = _setting("JOBS_RETRY_BACKOFF_SECONDS", 5)
-    return min(base * (2 ** retries), _setting("JOBS_RETRY_BACKOFF_MAX_SECONDS", 600))
+    return min(base * (2 ** retries), _setting("JOBS_RETRY_BACKOFF_MAX_SECONDS", 600),
+               _max_countdown())
 
 
 def _safe(call, *args, **kwargs) -> None:
@@ -93,7 +102,7 @@ def job_execute(*, job_id: int, retries: int = 0) -> RunOutcome:
             return RunOutcome(state=job.state)
         if wait is not None:
             log.info("job %s: held by another worker; again in %.1fs", job.pk, wait)
-            return RunOutcome(state=job.state, retry_in=wait)
+            return RunOutcome(state=job.state, retry_in=min(wait, _max_countdown()))
         try:
             return _run_handler(job, retries)
         finally:
@@ -122,11 +131,11 @@ def _run_handler(job: Job, retries: int) -> RunOutcome:
             _safe(services.job_fail, job=job, error="Meta kept rate limiting this work; "
                   "try again later.")
             return RunOutcome(state=job.state)
-        wait = min(max(1.0, float(exc.retry_after or _setting("JOBS_THROTTLE_WAIT_SECONDS",
-                                                               60))), 3600.0)
-        services.job_note_error(job=job, error=f"Meta is rate limiting this work; continuing "
-                                f"in {wait:.0f} s.")
-        return RunOutcome(state=job.state, retry_in=wait)
+        wait = max(1.0, float(exc.retry_after or _setting("JOBS_THROTTLE_WAIT_SECONDS", 60)))
+        if not exc.local:  # our own throttle refusing again is not news
+            services.job_note_error(job=job, error=f"Meta is rate limiting this work; "
+                                    f"continuing in about {wait:.0f} s.")
+        return RunOutcome(state=job.state, retry_in=min(wait, _max_countdown()))
     except (GraphOutcomeUnknownError, GraphTransientError) as exc:
         # Handlers are idempotent through recorded keys: an unknown outcome is reconciled by
         # the handler on its next run, never blindly re-posted.

@@ -19,3 +19,7 @@ META_APP_SECRET = "adwright-test-app-secret"
 # Uploaded media go to a throw-away folder, the same for the test process and the real Celery
 # worker it starts (tests/worker_settings.py), which reads the files the test uploaded.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=Path(tempfile.gettempdir()) / "adwright-test-media")
+# Tasks sent by tests go nowhere unless a test starts a real worker (the `celery_worker` fixture
+# points the app at Redis); enqueueing is asserted with on-commit capture.
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}

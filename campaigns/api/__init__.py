@@ -1,6 +1,6 @@
 """API of the campaigns app: ad accounts (accounts.py) and the builder (builder.py)."""
 
-from campaigns.api.accounts import AdAccountListApi
+from campaigns.api.accounts import AdAccountListApi, AdAccountRefreshApi
 from campaigns.api.builder import (
     AdAccountBulkApi,
     AdAccountSyncApi,
@@ -22,6 +22,7 @@ from campaigns.api.builder import (
 __all__ = [
     "AdAccountBulkApi",
     "AdAccountListApi",
+    "AdAccountRefreshApi",
     "AdAccountSyncApi",
     "AdActionApi",
     "AdDetailApi",

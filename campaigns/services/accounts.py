@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import MetaConnection
 from accounts.services.graph import graph_for_connection
 from agency.errors import ConflictError, PermissionDeniedError, ServiceError
+from agency.jobs.scheduling import ad_account_schedules_ensure
 from agency.models import Client, Membership
 from agency.roles import Capability
 from agency.services import audit_record
@@ -142,6 +143,7 @@ def ad_accounts_import(
                     verb="ad_account.import" if created else "ad_account.update",
                     target=ad_account, data={"account_id": account_id, "client": client.pk},
                 )
+                ad_account_schedules_ensure(ad_account=ad_account)
                 imported.append(ad_account)
     except IntegrityError as exc:  # another agency imported it at the same moment
         raise ConflictError("An ad account was just imported by another agency.") from exc
@@ -207,4 +209,20 @@ def ad_account_apply_refresh(*, ad_account: AdAccount, data: dict) -> AdAccount:
             setattr(ad_account, key, value)
         audit_record(agency=ad_account.agency_id, actor=None, verb="ad_account.refresh",
                      target=ad_account, data={"fields": sorted(changes)})
+        if "timezone_name" in changes:
+            ad_account_schedules_ensure(ad_account=ad_account)  # its schedules follow its zone
     return ad_account
+
+
+def ad_accounts_refresh_start(*, membership: Membership, connection: MetaConnection | None = None):
+    """Start the `adaccounts.refresh` job: the connection's ad accounts, or all of the agency's."""
+    from agency.jobs import services as jobs
+
+    if not membership.can(Capability.MANAGE_CONNECTIONS):
+        raise PermissionDeniedError("Only owners and admins refresh ad accounts.")
+    if connection is not None and connection.agency_id != membership.agency_id:
+        raise PermissionDeniedError("That connection is not yours.")
+    with agency_scope(membership.agency_id):
+        return jobs.job_start(kind="adaccounts.refresh", actor=membership.user,
+                              target=connection, connection=connection,
+                              params={"connection_id": connection.pk if connection else None})

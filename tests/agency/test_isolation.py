@@ -19,6 +19,7 @@ from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 from tests.factories.campaigns import AdAccountFactory, AdFactory
+from tests.factories.jobs import JobFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
 
@@ -90,8 +91,9 @@ def world_b(other_agency):
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
     ad_b = _campaign_tree(other_agency, client_b, connection, f"{SECRET} ")
+    job = JobFactory(agency=other_agency, target_label=f"{SECRET} target", state="running")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection, "ad": ad_b}
+            "connection": connection, "ad": ad_b, "job": job}
 
 
 def _campaign_tree(agency, client, connection, prefix=""):
@@ -114,6 +116,7 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "adset_id": lambda w: w["ad"].adset_id,
     "creative_id": lambda w: w["ad"].creative_id,
     "ad_id": lambda w: w["ad"].pk,
+    "job_id": lambda w: w["job"].pk,
 }
 
 
@@ -174,7 +177,8 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
     client.force_login(client_viewer.user)
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
-           "connection_id": MetaConnectionFactory(agency=client_a.agency).pk}
+           "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
+           "job_id": JobFactory(agency=client_a.agency).pk}
     ad = _campaign_tree(client_a.agency, client_a, MetaConnectionFactory(agency=client_a.agency))
     own.update({"ad_account_id": ad.ad_account_id, "campaign_id": ad.adset.campaign_id,
                 "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk})
