@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from agency.models import Agency, AuditEvent, Client, Invitation, Membership
+from agency.models import Agency, AuditEvent, Client, GraphWrite, Invitation, Membership
 
 
 class UnscopedAdmin(admin.ModelAdmin):
@@ -53,6 +53,29 @@ class AuditEventAdmin(UnscopedAdmin):
     list_display = ["created_at", "agency", "actor", "verb", "target_type", "target_id"]
     list_filter = ["agency", "verb"]
     readonly_fields = ["agency", "actor", "verb", "target_type", "target_id", "data", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GraphWrite)
+class GraphWriteAdmin(UnscopedAdmin):
+    """The exactly-once ledger, read only: `unknown` rows are writes whose outcome a lookup has
+    not settled yet (the next attempt with the key reconciles them)."""
+
+    list_display = ["created_at", "agency", "kind", "key", "state", "graph_id", "attempts",
+                    "lookups"]
+    list_filter = ["state", "kind", "agency"]
+    search_fields = ["key", "graph_id"]
+    readonly_fields = ["agency", "key", "kind", "edge", "payload", "state", "graph_id",
+                       "attempts", "lookups", "version", "lease_until", "last_error",
+                       "created_at", "updated_at", "sent_at", "done_at"]
 
     def has_add_permission(self, request):
         return False

@@ -37,12 +37,13 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -152,7 +153,7 @@ def graph_create_once(
     write = _write_for(key=key, edge=edge, kind=kind, payload=payload)
     posts = 0
     while True:
-        write.refresh_from_db()
+        _reload(write)
         if write.state == S.DONE:
             return write.graph_id
         now = timezone.now()
@@ -214,7 +215,7 @@ def _finder(find: FindArg | None, payload: Mapping[str, Any]) -> Callable[[Graph
 def _reconcile(write: GraphWrite, client: GraphClient, finder: Callable) -> str | None:
     """Look the write up on Graph. The id when found, None when the lookup completed and found
     nothing; a failed lookup leaves the row as it is and raises."""
-    GraphWrite.objects.filter(pk=write.pk).update(lookups=F("lookups") + 1)
+    _update(write, lookups=F("lookups") + 1)
     try:
         found = finder(client, write.edge)
     except GraphError as exc:
@@ -238,7 +239,9 @@ def _claim(write: GraphWrite, payload: dict[str, Any]) -> int | None:
     the row since it was read. Returns the new version, or None when the swap lost."""
     now = timezone.now()
     version = write.version + 1
-    won = GraphWrite.objects.filter(pk=write.pk, version=write.version).update(
+    won = _update(
+        write,
+        expect=write.version,
         state=S.SENT,
         version=version,
         payload=payload,
@@ -260,7 +263,9 @@ def _settle(
 ) -> bool:
     """sent → unknown / planned / failed, if this worker still holds the row."""
     message = note or (_error_text(exc) if exc is not None else "")
-    won = GraphWrite.objects.filter(pk=write.pk, version=version).update(
+    won = _update(
+        write,
+        expect=version,
         state=state,
         version=version + 1,
         lease_until=None,
@@ -276,7 +281,9 @@ def _settle(
 
 def _finish(write: GraphWrite, *, version: int, graph_id: str, reconciled: bool = False) -> bool:
     now = timezone.now()
-    won = GraphWrite.objects.filter(pk=write.pk, version=version).update(
+    won = _update(
+        write,
+        expect=version,
         state=S.DONE,
         version=version + 1,
         graph_id=graph_id,
@@ -295,7 +302,7 @@ def _record_created(write: GraphWrite, client: GraphClient, *, version: int, gra
     if _finish(write, version=version, graph_id=graph_id):
         return graph_id
     while True:
-        write.refresh_from_db()
+        _reload(write)
         if write.state == S.DONE:
             if write.graph_id != graph_id:
                 _remove_duplicate(write, client, graph_id)
@@ -330,7 +337,8 @@ def graph_update_once(
     if write.state == S.DONE and write.payload == payload:
         return None
     now = timezone.now()
-    GraphWrite.objects.filter(pk=write.pk).update(
+    _update(
+        write,
         state=S.SENT,
         payload=payload,
         version=F("version") + 1,
@@ -342,8 +350,11 @@ def graph_update_once(
     try:
         body = client.post(node, data=payload, idempotent=True)
     except BaseException as exc:
-        state = S.UNKNOWN if getattr(exc, "applied", None) is None else S.FAILED
-        GraphWrite.objects.filter(pk=write.pk).update(
+        applied = getattr(exc, "applied", None)
+        retryable = isinstance(exc, GraphThrottleError | GraphTransientError)
+        state = S.UNKNOWN if applied is None else S.PLANNED if retryable else S.FAILED
+        _update(
+        write,
             state=state,
             version=F("version") + 1,
             lease_until=None,
@@ -352,7 +363,8 @@ def graph_update_once(
         )
         raise
     now = timezone.now()
-    GraphWrite.objects.filter(pk=write.pk).update(
+    _update(
+        write,
         state=S.DONE,
         version=F("version") + 1,
         graph_id=node.strip("/")[:64],
@@ -367,12 +379,15 @@ def graph_update_once(
 # --- shared -----------------------------------------------------------------------------------
 def _write_for(*, key: str, edge: str, kind: str, payload: dict[str, Any]) -> GraphWrite:
     """The row for `key`, created `planned` (and committed) if new."""
-    try:
-        write, _ = GraphWrite.objects.get_or_create(
-            key=key, defaults={"edge": edge, "kind": kind, "payload": payload}
-        )
-    except IntegrityError:  # created by a concurrent call between get and create
-        write = GraphWrite.objects.get(key=key)
+    def get_or_create() -> GraphWrite:
+        try:
+            return GraphWrite.objects.get_or_create(
+                key=key, defaults={"edge": edge, "kind": kind, "payload": payload}
+            )[0]
+        except IntegrityError:  # created by a concurrent call between get and create
+            return GraphWrite.objects.get(key=key)
+
+    write = _sqlite_locked_retry(get_or_create)
     if write.edge != edge or write.kind != kind:
         raise GraphWriteKeyConflictError(
             f"Graph write key {key!r} is already used for {write.kind} on {write.edge}"
@@ -416,7 +431,8 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _note_error(write: GraphWrite, exc: BaseException, *, prefix: str) -> None:
-    GraphWrite.objects.filter(pk=write.pk).update(
+    _update(
+        write,
         last_error=f"{prefix}: {_error_text(exc)}"[:2000], updated_at=timezone.now()
     )
 
@@ -424,11 +440,43 @@ def _note_error(write: GraphWrite, exc: BaseException, *, prefix: str) -> None:
 def _audit(write: GraphWrite, verb: str, data: dict[str, Any]) -> None:
     from agency.services import audit_record
 
-    audit_record(
-        agency=write.agency_id,
-        actor=None,
-        verb=verb,
-        target=write,
-        data={"key": write.key, "kind": write.kind, "edge": write.edge, **data},
+    _sqlite_locked_retry(
+        lambda: audit_record(
+            agency=write.agency_id,
+            actor=None,
+            verb=verb,
+            target=write,
+            data={"key": write.key, "kind": write.kind, "edge": write.edge, **data},
+        )
     )
+
+
+def _update(write: GraphWrite, *, expect: int | None = None, **fields: Any) -> bool:
+    """One UPDATE of the row; a compare-and-swap when `expect` (the version read) is given."""
+    rows = GraphWrite.objects.filter(pk=write.pk)
+    if expect is not None:
+        rows = rows.filter(version=expect)
+    return bool(_sqlite_locked_retry(lambda: rows.update(**fields)))
+
+
+def _reload(write: GraphWrite) -> None:
+    _sqlite_locked_retry(write.refresh_from_db)
+
+
+def _sqlite_locked_retry(operation: Callable[[], Any]) -> Any:
+    """SQLite (local runs, tests) answers a concurrent writer with "database table is locked"
+    instead of waiting: retry briefly. Other databases, or inside a transaction, raise."""
+    for attempt in range(50):
+        try:
+            return operation()
+        except OperationalError as exc:
+            connection = transaction.get_connection()
+            if (
+                connection.vendor != "sqlite"
+                or "locked" not in str(exc)
+                or connection.in_atomic_block
+            ):
+                raise
+            time.sleep(0.002 * (attempt + 1))
+    return operation()
 

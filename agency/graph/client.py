@@ -11,6 +11,13 @@ Writes are retried only when that cannot make a second object:
   never made), unless a `DuplicateGuard` is given: then, after an unknown outcome (timeout,
   dropped connection, 5xx, is_transient), the guard looks for the earlier result first and
   returns it instead of posting again (see guard.py).
+
+Once a write's outcome is unknown, whatever fails afterwards in the same call (the guard's
+lookup throttled past `max_wait`, refused by our own throttle gate, failing on every retry; a
+re-post refused) ends as `GraphOutcomeUnknownError` — never as an error that reads "not
+applied". That error is not a `GraphTransientError`: retrying the raw POST could duplicate the
+object. Exactly-once across processes is `agency.writes.graph_create_once` (a ledger row
+committed before the POST, reconciled by any later attempt).
 """
 
 from __future__ import annotations
@@ -226,7 +233,9 @@ class GraphClient:
 
         `guard` is required on purpose: pass a `DuplicateGuard` (retries after an unknown
         outcome look for the earlier result first) or `None` (such a failure raises
-        `GraphOutcomeUnknownError` and the caller reconciles).
+        `GraphOutcomeUnknownError` and the caller reconciles). Either way an outcome that
+        stays unknown raises `GraphOutcomeUnknownError`. Services call
+        `agency.writes.graph_create_once`, which keeps the idempotency record across retries.
         """
         return self.request("POST", edge, data=data, account_id=account_id, guard=guard).body
 

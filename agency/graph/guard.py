@@ -5,12 +5,14 @@ applied. Posting again could make a second campaign. A guard names something uni
 put into the create (usually the name, made unique with `idempotent_name`), and lists the edge
 filtered on it; the client returns what it finds instead of posting again.
 
-Services record the idempotency key with the draft before calling Graph, so a retried task (a
-new process) builds the same name and the same guard:
+A guard only protects one call of one client. If its lookup fails too, the client raises
+`GraphOutcomeUnknownError` and the knowledge that a POST went out would die with the process.
+Services therefore call `agency.writes.graph_create_once`, which records the write (key,
+payload, state) before the POST and reconciles with the same kind of lookup on any later
+attempt, in any process:
 
-    name = idempotent_name(draft.name, draft.graph_key)
-    client.create(f"act_{account}/campaigns", data={"name": name, ...},
-                  guard=DuplicateGuard.by_name(name))
+    graph_create_once(client=client, key=draft.graph_key, edge=f"act_{account}/campaigns",
+                      data={"name": draft.name, ...}, kind="campaign")
 """
 
 from __future__ import annotations
