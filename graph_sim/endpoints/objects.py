@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from graph_sim import references as refs
 from graph_sim.core import (
     SimRequest,
     SimResponse,
@@ -21,6 +22,7 @@ from graph_sim.core import (
     route,
     seeder,
 )
+from graph_sim.endpoints.page_content import post_available
 from graph_sim.errors import GraphError, invalid_parameter
 from graph_sim.objects import edges, previews, reading, service, tree
 from graph_sim.objects import params as p
@@ -97,8 +99,20 @@ def _assets(req: SimRequest, account_id: str) -> AssetChecks:
             and not get_attr(video, "deleted", False)
         )
 
+    def ig_media(media_id: str) -> Any:
+        return world.get(media_id, refs.IG_MEDIA)
+
+    def ig_account_exists(ig_user_id: str) -> bool:
+        ig = world.instagram_accounts.get(ig_user_id)
+        return ig is not None and (ig.page_id is None or page_allowed(ig.page_id))
+
     return AssetChecks(
-        image_exists=image_exists, page_allowed=page_allowed, video_exists=video_exists
+        image_exists=image_exists,
+        page_allowed=page_allowed,
+        video_exists=video_exists,
+        post_exists=lambda story_id: post_available(world, story_id),
+        ig_media=ig_media,
+        ig_account_exists=ig_account_exists,
     )
 
 
@@ -169,7 +183,13 @@ def account_campaigns(req: SimRequest, account: AdAccount) -> dict[str, Any]:
 @node_edge("adaccount", "adsets", methods=["GET", "POST", "DELETE"])
 def account_adsets(req: SimRequest, account: AdAccount) -> dict[str, Any]:
     if req.method == "POST":
-        created = service.adset_create(req.world, account=account, params=req.params, now=req.now())
+        created = service.adset_create(
+            req.world,
+            account=account,
+            params=req.params,
+            now=req.now(),
+            assets=_assets(req, account.account_id),
+        )
         return _read_after_write(req, created, "id")
     if req.method == "DELETE":
         # reference.md §3.2: DELETE on this edge is "deprecated with Marketing API V8".

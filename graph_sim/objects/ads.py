@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any
 from graph_sim.objects import enums
 from graph_sim.objects import params as p
 from graph_sim.objects import validation as v
-from graph_sim.objects.campaigns import adset_create, check_parent_live, own_object
+from graph_sim.objects.campaigns import (
+    adset_create,
+    check_adset_dsa_for_ad,
+    check_parent_live,
+    own_object,
+)
 from graph_sim.objects.common import (
     account_key,
     begin_processing,
@@ -91,7 +96,64 @@ def creative_fields(
         v.call_to_action(fields["call_to_action"], ["call_to_action"])
     if fields.get("object_story_id"):
         v.check_page(fields["object_story_id"].split("_", 1)[0], assets, ["object_story_id"])
+        post_exists = getattr(assets, "post_exists", None)
+        if post_exists is not None and not post_exists(fields["object_story_id"]):
+            # marketing-api-guide.txt L13740: 1885557 "Your ad is promoting an unavailable
+            # post." (sent as a subcode of 100, DECISIONS.md "Missing parameters").
+            raise v.blamed(
+                "Your ad is promoting an unavailable post. It is either deleted, unpublished, "
+                "not owned by the ad's page or you do not have permissions to see or promote it.",
+                "object_story_id",
+                subcode=1885557,
+                title="Post Unavailable",
+            )
+    check_instagram(fields, assets)
     return fields
+
+
+def check_instagram(fields: Mapping[str, Any], assets: AssetChecks | None) -> None:
+    """Instagram identity and boosted media (marketing-api-guide.txt L10862-L10880)."""
+    spec = fields.get("object_story_spec") or {}
+    if fields.get("instagram_user_id") and fields.get("instagram_actor_id"):
+        # L13743: 2238055 "You can not pass both instagram_user_id and instagram_actor_id".
+        raise v.blamed(
+            "You can not pass both instagram_user_id and instagram_actor_id or "
+            "instagram_story_id and source_instagram_media_id in creative spec",
+            "instagram_actor_id",
+            subcode=2238055,
+            title="Conflicting Instagram Fields",
+        )
+    ig_exists = getattr(assets, "ig_account_exists", None)
+    for path, value in (
+        (["instagram_user_id"], fields.get("instagram_user_id")),
+        (["object_story_spec", "instagram_user_id"], spec.get("instagram_user_id")),
+    ):
+        if value and ig_exists is not None and not ig_exists(str(value)):
+            raise v.blamed(
+                f"Instagram account {value} does not exist or is not connected to a Page you "
+                "can advertise for",
+                path,
+                title="Instagram Account Not Available",
+            )
+    media_id = fields.get("source_instagram_media_id")
+    find = getattr(assets, "ig_media", None)
+    if not media_id or find is None:
+        return
+    media = find(str(media_id))
+    owner = fields.get("instagram_user_id")
+    reason = None
+    if media is None or (owner and str(media.get("ig_user_id")) != str(owner)):
+        reason = "It could be deleted or you might not have permissions to see it."
+    elif not media.get("eligible", True):
+        reason = media.get("ineligible_reason") or "It is not eligible to be boosted."
+    if reason:
+        # L13747: 2446289 "The {post_type} you selected for your ad is not available."
+        raise v.blamed(
+            f"The media you selected for your ad is not available. {reason}",
+            "source_instagram_media_id",
+            subcode=2446289,
+            title="Media Not Available",
+        )
 
 
 def store_creative(world: World, account: AdAccount, fields: dict[str, Any], now: float):
@@ -144,6 +206,7 @@ def ad_create(
         campaign = get_object(world, adset.campaign_id, CAMPAIGN)
         if campaign is not None:
             check_parent_live(campaign)
+        check_adset_dsa_for_ad(account, adset)
     elif "adset_spec" in params:
         adset_spec = v.json_object(params["adset_spec"], "adset_spec")
         adset = None

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from graph_sim import references as refs
 from graph_sim.errors import GraphError
 from graph_sim.objects import enums
 from graph_sim.objects import params as p
@@ -180,7 +181,12 @@ _DEFAULT_GOALS = {
 
 
 def adset_create(
-    world: World, *, account: AdAccount, params: Mapping[str, Any], now: float
+    world: World,
+    *,
+    account: AdAccount,
+    params: Mapping[str, Any],
+    now: float,
+    assets: Any = None,
 ) -> dict[str, Any]:
     """POST /act_<id>/adsets (core-flows.md §2.2, reference.md §3.2)."""
     options = execution_options_of(params, enums.CAMPAIGN_EXECUTION_OPTIONS)
@@ -207,7 +213,15 @@ def adset_create(
     if "targeting" not in fields:
         raise missing("targeting")
     campaign_data = campaign.data if campaign else campaign_fields_
-    check_adset(world, account, fields, campaign_data, now, creating=True)
+    check_adset(
+        world,
+        account,
+        fields,
+        campaign_data,
+        now,
+        creating=True,
+        page_allowed=getattr(assets, "page_allowed", None),
+    )
     config = objects_state(world).config
     check_live_limit(
         len(live_only(objects_of(world, ADSET, account_key(account)))),
@@ -229,6 +243,7 @@ def adset_create(
         "optimization_goal", _DEFAULT_GOALS.get(campaign.data.get("objective"), "LINK_CLICKS")
     )
     fields.setdefault("start_time", now)
+    fill_dsa_defaults(account, fields)
     obj.data = fields
     begin_processing(world, obj, now)
     world.put(obj, ADSET)
@@ -284,6 +299,68 @@ def check_promoted_object_for_goal(goal: str | None, promoted: Mapping[str, Any]
     )
 
 
+DSA_REQUIRED = (
+    "This ad belongs to an ad set that must be published with beneficiary and payer information."
+)
+
+
+def check_eu_rules(account: AdAccount, adset: Mapping[str, Any]) -> None:
+    """ad-reference.txt "Targeting DSA Regulated Locations (European Union)": set the
+    payor/beneficiary first (troubleshooting 3858152, marketing-api-guide.txt L13765) unless the
+    account has `default_dsa_payor`/`default_dsa_beneficiary`; "Targeting Youth in European
+    Union": ad sets targeting youth there are "prevented" (ages under 18)."""
+    targeting = adset.get("targeting") or {}
+    age_min = targeting.get("age_min")
+    if isinstance(age_min, int) and age_min < 18:
+        raise v.blamed(
+            "Ads can't be shown to people under 18 in the European Union, the EEA and "
+            "Switzerland. Raise age_min to 18 or remove these locations.",
+            ["targeting", "age_min"],
+            title="Youth Targeting Not Allowed",
+        )
+    beneficiary = adset.get("dsa_beneficiary") or account.default_dsa_beneficiary
+    payor = adset.get("dsa_payor") or account.default_dsa_payor
+    if not beneficiary or not payor:
+        raise v.blamed(
+            DSA_REQUIRED,
+            "dsa_beneficiary" if not beneficiary else "dsa_payor",
+            subcode=3858152,
+            title="Beneficiary And Payer Required",
+            user_msg="This ad set reaches the European Union: enter who benefits from the ads "
+            "(dsa_beneficiary) and who pays for them (dsa_payor).",
+        )
+
+
+def fill_dsa_defaults(account: AdAccount, data: dict[str, Any]) -> None:
+    """ad-reference.txt: with account defaults set, an EU ad set "will be filled with saved
+    default values" (we fill them on create and copy)."""
+    if not refs.reaches_eu(data.get("targeting") or {}):
+        return
+    if not data.get("dsa_beneficiary") and account.default_dsa_beneficiary:
+        data["dsa_beneficiary"] = account.default_dsa_beneficiary
+    if not data.get("dsa_payor") and account.default_dsa_payor:
+        data["dsa_payor"] = account.default_dsa_payor
+
+
+def check_adset_dsa_for_ad(account: AdAccount, adset: AdObject) -> None:
+    """ "To create or copy an ad which is in an ad set targeted in the European Union's DSA
+    regulated locations, please set the payor/beneficiary information first" (ad-reference.txt)
+    → 100/3858152 blaming `adset_id`, unless the account defaults fill them in."""
+    data = adset.data
+    targeting = data.get("targeting") or {}
+    beneficiary = data.get("dsa_beneficiary") or account.default_dsa_beneficiary
+    payor = data.get("dsa_payor") or account.default_dsa_payor
+    if refs.reaches_eu(targeting) and not (beneficiary and payor):
+        raise v.blamed(
+            DSA_REQUIRED,
+            "adset_id",
+            subcode=3858152,
+            title="Beneficiary And Payer Required",
+            user_msg="Set dsa_beneficiary and dsa_payor on the ad set (it reaches the EU) "
+            "before adding ads to it.",
+        )
+
+
 def own_object(world: World, account: AdAccount, kind: str, obj_id: Any, field: str) -> AdObject:
     obj = get_object(world, p.scalar(obj_id), kind)
     if obj is None or obj.account_id != account_key(account):
@@ -310,6 +387,7 @@ def check_adset(
     *,
     creating: bool,
     current: AdObject | None = None,
+    page_allowed: Callable[[str], bool] | None = None,
 ) -> None:
     """Ad set budget, schedule and bidding rules (core-flows.md §8 item 10, reference.md §10
     items 22-28). `fields` are the decoded parameters of this call; on update they are checked
@@ -405,13 +483,24 @@ def check_adset(
         )
     check_goal_and_billing(objective, goal, billing, fields, creating=creating)
     promoted = merged.get("promoted_object") or {}
-    if goal == "LEAD_GENERATION" and not promoted.get("page_id"):
+    goal_touched = creating or bool({"optimization_goal", "promoted_object"} & set(fields))
+    if goal_touched and goal == "LEAD_GENERATION" and not promoted.get("page_id"):
         raise v.blamed(
             "optimization_goal LEAD_GENERATION requires promoted_object with page_id",
             ["promoted_object", "page_id"],
             title="Page Required",
         )
-    check_promoted_object_for_goal(goal, promoted)
+    if goal_touched:
+        check_promoted_object_for_goal(goal, promoted)
+    if fields.get("targeting"):
+        refs.check_targeting_refs(world, account, fields["targeting"])
+    if fields.get("promoted_object"):
+        refs.check_promoted_object_refs(world, account, fields["promoted_object"], page_allowed)
+    targeting = merged.get("targeting") or {}
+    if refs.reaches_eu(targeting) and (
+        creating or {"targeting", "dsa_beneficiary", "dsa_payor"} & set(fields)
+    ):
+        check_eu_rules(account, merged)
     if "frequency_control_specs" in fields and goal not in ("REACH", "THRUPLAY"):
         raise v.blamed(
             "frequency_control_specs can only be set when optimization_goal is REACH or THRUPLAY",

@@ -11,7 +11,12 @@ from graph_sim.objects import enums
 from graph_sim.objects import params as p
 from graph_sim.objects import validation as v
 from graph_sim.objects.ads import creative_fields, store_creative
-from graph_sim.objects.campaigns import check_parent_live, own_object
+from graph_sim.objects.campaigns import (
+    check_adset_dsa_for_ad,
+    check_parent_live,
+    fill_dsa_defaults,
+    own_object,
+)
 from graph_sim.objects.common import (
     begin_processing,
     begin_review,
@@ -114,6 +119,7 @@ def ad_copy(
     if adset is None:
         raise not_found(ADSET, ad.adset_id, "adset_id")
     check_parent_live(adset)
+    check_adset_dsa_for_ad(account, adset)
     config = objects_state(world).config
     in_adset = [
         a
@@ -178,6 +184,9 @@ def _copy_adset(
     )
     copy.campaign_id = campaign.id
     copy.data["source_adset_id"] = adset.id
+    # ad-reference.txt: "during the copying process, even if the original ad set does not set
+    # payor or beneficiary, it will be filled with saved default values".
+    fill_dsa_defaults(account, copy.data)
     ids.append({"ad_object_type": "ad_set", "source_id": adset.id, "copied_id": copy.id})
     if deep:
         for ad in live_only(objects_of(world, AD, adset.account_id)):

@@ -24,6 +24,11 @@ class AssetChecks:
     image_exists: Callable[[str], bool] | None = None
     page_allowed: Callable[[str], bool] | None = None
     video_exists: Callable[[str], bool] | None = None
+    # Boosting: `post_exists(<page>_<post>)`, `ig_media(media_id)` → the media dict or None,
+    # `ig_account_exists(ig_user_id)` (endpoints/page_content.py models them).
+    post_exists: Callable[[str], bool] | None = None
+    ig_media: Callable[[str], Any] | None = None
+    ig_account_exists: Callable[[str], bool] | None = None
 
 
 # The value Graph documents for "remove the spend cap" (reference.md §3.1).

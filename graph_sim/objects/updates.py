@@ -91,6 +91,7 @@ def object_update(
             now,
             creating=False,
             current=obj,
+            page_allowed=getattr(assets, "page_allowed", None),
         )
     elif obj.node_type == AD:
         check_conversion_domain(changes)

@@ -607,8 +607,8 @@ def test_creative_link_data_reads_back_spec_and_derived_fields(api, demo):
 
 
 def test_creative_reusing_object_story_id_returns_the_existing_creative(api, demo):
-    # reference.md §3.4 limitation; core-flows.md §8 item 13
-    story = f"{demo['page_ids'][0]}_1234567890"
+    # reference.md §3.4 limitation; core-flows.md §8 item 13 (a seeded post of the Page)
+    story = demo["page_post_ids"][demo["page_ids"][0]][0]
     first = api.post(f"/{api.act}/adcreatives", name="Boost", object_story_id=story).json()["id"]
     second = api.post(f"/{api.act}/adcreatives", name="Again", object_story_id=story).json()["id"]
     assert first == second

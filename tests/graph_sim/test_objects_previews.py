@@ -85,7 +85,7 @@ def test_generatepreviews_by_creative_id_and_object_story_id(api, demo):
         ad_format="DESKTOP_FEED_STANDARD",
     )
     assert "Buy now" in api.http.get(iframe_src(r.json())).text
-    story = {"object_story_id": f"{demo['page_ids'][0]}_42"}
+    story = {"object_story_id": demo["page_post_ids"][demo["page_ids"][0]][0]}
     r = api.get(f"/{api.act}/generatepreviews", creative=story, ad_format="RIGHT_COLUMN_STANDARD")
     assert r.status_code == 200
 
