@@ -80,6 +80,7 @@ def run() -> int:
     time.sleep(2)
     say(f"Adwright is running at http://127.0.0.1:{WEB_PORT}/")
     say("sign in as demo@adwright.local / adwright-demo (owner of Demo Agency)")
+    say("the admin: admin@adwright.local / adwright-demo (platform superuser)")
     if (ROOT / "graph_sim" / "__main__.py").exists():
         say(f"Graph simulator at http://127.0.0.1:{SIM_PORT}/")
     say("Ctrl-C stops everything")

@@ -1,11 +1,15 @@
 """Admin of users and of Meta connections (token management)."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import MetaConnection, User
 from accounts.services import connections as connection_services
 from accounts.services.tokens import connections_rotate_encryption
+from agency.admin import TenantAdmin
 from agency.services import audit_record
 
 
@@ -25,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(MetaConnection)
-class MetaConnectionAdmin(admin.ModelAdmin):
+class MetaConnectionAdmin(TenantAdmin):
     """Token management for platform staff. The token itself is never shown, only its fingerprint;
     every action is audited (and each use of the clear token writes its own audit row)."""
 
@@ -42,12 +46,6 @@ class MetaConnectionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return MetaConnection.objects.unscoped().select_related("agency", "created_by")
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
 
     def has_add_permission(self, request):
         return False  # tokens come in through the connect flow, never typed into the admin
@@ -102,3 +100,18 @@ class MetaConnectionAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         self._audit(request, queryset, "connection.delete")
         super().delete_queryset(request, queryset)
+
+
+# django-axes' own admin of sign-in attempts; its "clean up expired attempts" action reads the
+# attempt time axes sets on a sign-in request, which an admin request has not got (it was a 500).
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    actions = ["cleanup_expired_attempts"]
+
+    @admin.action(description="Clean up expired attempts")
+    def cleanup_expired_attempts(self, request, queryset):
+        AxesProxyHandler.update_request(request)
+        return super().cleanup_expired_attempts(request, queryset)

@@ -10,12 +10,17 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts import selectors
+from accounts.models import MetaConnection
 from accounts.services import connections as connection_services
 from accounts.services import onboarding
+from accounts.validation import TOKEN_MAX_LENGTH
 from agency.access import access_client_by_id, access_connection_by_id
 from agency.api.base import AgencyApi
+from agency.api.fields import IdField
 from agency.roles import Capability
+from agency.validation import model_max_length
 from campaigns import services as campaign_services
+from campaigns.models import AdAccount
 
 
 class ConnectionOutput(serializers.Serializer):
@@ -89,8 +94,10 @@ class SystemUserTokenApi(AgencyApi):
     capability = Capability.MANAGE_CONNECTIONS
 
     class InputSerializer(serializers.Serializer):
-        token = serializers.CharField(write_only=True, trim_whitespace=True)
-        label = serializers.CharField(required=False, allow_blank=True, default="")
+        token = serializers.CharField(write_only=True, trim_whitespace=True,
+                                      max_length=TOKEN_MAX_LENGTH)
+        label = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=model_max_length(MetaConnection, "label"))
 
     @extend_schema(request=InputSerializer, responses={201: ConnectionOutput})
     def post(self, request):
@@ -108,8 +115,9 @@ class ConnectionAdAccountsApi(AgencyApi):
 
     class InputSerializer(serializers.Serializer):
         class Assignment(serializers.Serializer):
-            account_id = serializers.RegexField(r"^\d+$")
-            client_id = serializers.IntegerField()
+            account_id = serializers.RegexField(
+                r"^[0-9]+$", max_length=model_max_length(AdAccount, "account_id"))
+            client_id = IdField()
 
         assignments = Assignment(many=True, allow_empty=False)
 

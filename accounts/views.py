@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -16,6 +17,7 @@ from accounts.forms import (
     InvitationCreateForm,
     MembershipUpdateForm,
 )
+from accounts.throttle import throttle_hit
 from agency import selectors, services
 from agency.access import access_invitation_by_id, access_membership_by_id
 from agency.errors import ServiceError
@@ -28,6 +30,25 @@ class SignInView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Asking for a reset email, throttled per address and per email: django-axes locks out
+    password guessing at sign-in, this stops a reset flood (mail bombing, token fishing)."""
+
+    def post(self, request, *args, **kwargs):
+        address = request.META.get("REMOTE_ADDR", "")
+        email = str(request.POST.get("email", ""))[:254]
+        allowed = throttle_hit(
+            scope="password-reset-address", key=address,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, window_seconds=3600,
+        ) and throttle_hit(
+            scope="password-reset-email", key=email,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL, window_seconds=3600,
+        )
+        if not allowed:
+            return render(request, "accounts/locked_out.html", {"reset": True}, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class InvitationAcceptView(View):

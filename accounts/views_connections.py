@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -16,6 +17,7 @@ from accounts.services import onboarding
 from agency.access import access_client_by_id, access_connection_by_id
 from agency.errors import ServiceError
 from agency.graph.errors import GraphError
+from agency.ids import parse_id
 from agency.jobs.selectors import job_latest_for_target
 from agency.membership import switch_agency
 from agency.models import Client
@@ -56,9 +58,11 @@ class ConnectionStartView(AgencyViewMixin, View):
     def post(self, request):
         reconnect = None
         if request.POST.get("connection_id"):
-            reconnect = access_connection_by_id(
-                membership=self.membership, connection_id=int(request.POST["connection_id"])
-            )
+            connection_id = parse_id(request.POST["connection_id"])
+            if connection_id is None:
+                raise Http404("No such connection.")
+            reconnect = access_connection_by_id(membership=self.membership,
+                                                connection_id=connection_id)
         url = onboarding.oauth_start(
             agency_id=self.agency.pk, session_key=_session_key(request),
             redirect_uri=_callback_uri(request), user=request.user, reconnect=reconnect,
@@ -91,6 +95,13 @@ class ConnectionCallbackView(View):
         if outcome.purpose == OAuthPurpose.CLIENT_ONBOARDING:
             return render(request, "accounts/onboarding_done.html", {"connection": connection})
         switch_agency(request, connection.agency_id)
+        if outcome.other_meta_user:
+            messages.warning(
+                request,
+                f"Meta signed you in as {connection.meta_user_name or 'another Meta user'}, not "
+                "the user of the connection you reconnected: this is a new connection, and the "
+                "other one was left as it was.",
+            )
         if outcome.missing_scopes:
             messages.warning(
                 request,
@@ -213,14 +224,14 @@ class ConnectionImportView(AgencyViewMixin, View):
                                              connection_id=connection_id)
         assignments, chosen = {}, {}
         for account_id in request.POST.getlist("account"):
-            client_id = request.POST.get(f"client_{account_id}", "")
-            chosen[account_id] = client_id
-            if not client_id.isdigit():
+            chosen[account_id] = request.POST.get(f"client_{account_id}", "")
+            client_id = parse_id(chosen[account_id])
+            if client_id is None:
                 return render(request, self.template_name, self._context(
-                    connection, error=f"Choose a client for ad account act_{account_id}.",
+                    connection, error=f"Choose a client for ad account act_{account_id[:40]}.",
                     chosen=chosen), status=400)
             assignments[account_id] = access_client_by_id(membership=self.membership,
-                                                          client_id=int(client_id))
+                                                          client_id=client_id)
         try:
             imported = campaign_services.ad_accounts_import(
                 membership=self.membership, connection=connection, assignments=assignments)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from agency.ids import parse_id
 from agency.models import Client, Invitation, Membership
 from agency.roles import Capability
 
 
 def _not_found(what: str) -> Http404:
     return Http404(f"No such {what}.")
+
+
+def _id(value: object, what: str) -> int:
+    """Ids come from URLs, forms and bodies: anything that is not one is simply not found."""
+    parsed = parse_id(value)
+    if parsed is None:
+        raise _not_found(what)
+    return parsed
 
 
 def visible_client_ids(*, membership: Membership) -> set[int] | None:
@@ -20,7 +29,7 @@ def visible_client_ids(*, membership: Membership) -> set[int] | None:
 
 
 def access_client_by_id(*, membership: Membership, client_id: int) -> Client:
-    client = Client.objects.filter(pk=client_id).first()
+    client = Client.objects.filter(pk=_id(client_id, "client")).first()
     if client is None or client.agency_id != membership.agency_id:
         raise _not_found("client")
     allowed = visible_client_ids(membership=membership)
@@ -32,7 +41,8 @@ def access_client_by_id(*, membership: Membership, client_id: int) -> Client:
 def access_membership_by_id(*, membership: Membership, membership_id: int) -> Membership:
     if not membership.can(Capability.VIEW_AGENCY):
         raise _not_found("member")
-    found = Membership.objects.select_related("user").filter(pk=membership_id).first()
+    found = Membership.objects.select_related("user").filter(
+        pk=_id(membership_id, "member")).first()
     if found is None or found.agency_id != membership.agency_id:
         raise _not_found("member")
     return found
@@ -41,7 +51,7 @@ def access_membership_by_id(*, membership: Membership, membership_id: int) -> Me
 def access_invitation_by_id(*, membership: Membership, invitation_id: int) -> Invitation:
     if not membership.can(Capability.MANAGE_MEMBERS):
         raise _not_found("invitation")
-    found = Invitation.objects.filter(pk=invitation_id).first()
+    found = Invitation.objects.filter(pk=_id(invitation_id, "invitation")).first()
     if found is None or found.agency_id != membership.agency_id:
         raise _not_found("invitation")
     return found
@@ -52,7 +62,7 @@ def access_connection_by_id(*, membership: Membership, connection_id: int):
 
     if not membership.can(Capability.VIEW_AGENCY):
         raise _not_found("connection")
-    found = MetaConnection.objects.filter(pk=connection_id).first()
+    found = MetaConnection.objects.filter(pk=_id(connection_id, "connection")).first()
     if found is None or found.agency_id != membership.agency_id:
         raise _not_found("connection")
     return found

@@ -1,21 +1,46 @@
-"""Admin for platform staff: every agency's rows, reached through the named bypass `unscoped()`."""
+"""Admin for platform superusers: every agency's rows, reached through the named bypass
+`unscoped()` (lists) inside the site's `dangerously_all_agencies()` (forms, deletes); see
+agency/admin_site.py for who may enter."""
 
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from agency.models import Agency, AuditEvent, Client, GraphWrite, Invitation, Membership
+from agency.tenancy import TenantOwnedModel
 
 
-class UnscopedAdmin(admin.ModelAdmin):
-    """Platform staff see all tenants; the admin is superuser-only (see `has_*_permission`)."""
+class TenantAdminForm(forms.ModelForm):
+    """A row and the rows it points at belong to one agency: the admin sees every agency's
+    choices, so it checks that a membership's clients (say) are its agency's."""
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency") or getattr(self.instance, "agency", None)
+        if agency is None:
+            return cleaned
+        for name, value in list(cleaned.items()):
+            field = self._meta.model._meta.get_field(name) if name in self.fields else None
+            if not isinstance(field, models.ForeignKey | models.ManyToManyField):
+                continue
+            if not (isinstance(field.related_model, type)
+                    and issubclass(field.related_model, TenantOwnedModel)):
+                continue
+            chosen = value if isinstance(field, models.ManyToManyField) else [value]
+            if any(obj is not None and obj.agency_id != agency.pk for obj in chosen):
+                self.add_error(name, f"Choose only rows of {agency}.")
+        return cleaned
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """A tenant-owned model in the admin: all agencies, listed on purpose through `unscoped()`."""
+
+    form = TenantAdminForm
 
     def get_queryset(self, request):
-        return self.model.objects.unscoped()
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return self.model.objects.unscoped().select_related("agency")
 
 
 @admin.register(Agency)
@@ -25,31 +50,37 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Client)
-class ClientAdmin(UnscopedAdmin):
+class ClientAdmin(TenantAdmin):
     list_display = ["name", "agency", "created_at"]
     list_filter = ["agency"]
     search_fields = ["name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(UnscopedAdmin):
+class MembershipAdmin(TenantAdmin):
     list_display = ["user", "agency", "role", "created_at"]
     list_filter = ["agency", "role"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
     filter_horizontal = ["clients"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
 
 @admin.register(Invitation)
-class InvitationAdmin(UnscopedAdmin):
+class InvitationAdmin(TenantAdmin):
     list_display = ["email", "agency", "role", "created_at", "expires_at", "accepted_at"]
     list_filter = ["agency", "role"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_by", "accepted_at", "invited_by"]
 
+    def has_add_permission(self, request):
+        return False  # an invitation is a link emailed by the team page, never typed in here
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(UnscopedAdmin):
+class AuditEventAdmin(TenantAdmin):
     list_display = ["created_at", "agency", "actor", "verb", "target_type", "target_id"]
     list_filter = ["agency", "verb"]
     readonly_fields = ["agency", "actor", "verb", "target_type", "target_id", "data", "created_at"]
@@ -65,7 +96,7 @@ class AuditEventAdmin(UnscopedAdmin):
 
 
 @admin.register(GraphWrite)
-class GraphWriteAdmin(UnscopedAdmin):
+class GraphWriteAdmin(TenantAdmin):
     """The exactly-once ledger, read only: `unknown` rows are writes whose outcome a lookup has
     not settled yet (the next attempt with the key reconciles them)."""
 

@@ -19,6 +19,8 @@ DEMO_USERS = {
     "analyst": ("analyst@adwright.local", Role.ANALYST, "Ana", "Lyst"),
     "client": ("client@northwind.example", Role.CLIENT_VIEWER, "Nora", "Northwind"),
 }
+# A platform superuser for the admin (/admin/), local only like every demo login.
+DEMO_SUPERUSER = ("admin@adwright.local", "Ada", "Admin")
 DEMO_CLIENTS = [
     ("Northwind Outfitters", "https://northwind.example"),
     ("Bluebird Coffee", "https://bluebird.example"),
@@ -44,6 +46,10 @@ def demo_seed() -> list[DemoLogin]:
                     email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
                 )
             users[key] = user
+        email, first, last = DEMO_SUPERUSER
+        if not User.objects.filter(email=email).exists():
+            User.objects.create_superuser(email=email, password=DEMO_PASSWORD, first_name=first,
+                                          last_name=last)
         agency = Agency.objects.filter(slug="demo-agency").first()
         if agency is None:
             agency = services.agency_create(name="Demo Agency", owner=users["owner"],
@@ -59,4 +65,5 @@ def demo_seed() -> list[DemoLogin]:
                 )
                 if role == Role.CLIENT_VIEWER:
                     membership.clients.set(Client.objects.filter(name=DEMO_CLIENTS[0][0]))
-    return [DemoLogin(email, DEMO_PASSWORD, role) for email, role, _f, _l in DEMO_USERS.values()]
+    logins = [DemoLogin(email, DEMO_PASSWORD, role) for email, role, _f, _l in DEMO_USERS.values()]
+    return [*logins, DemoLogin(DEMO_SUPERUSER[0], DEMO_PASSWORD, "superuser")]

@@ -22,6 +22,14 @@ _current_agency_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 )
 
 
+# Platform code that works on every agency's rows at once (the admin) says so with
+# `dangerously_all_agencies()`; then a tenant-owned query with no agency in scope returns every
+# agency's rows instead of raising. An agency scope set inside it still filters as usual.
+_all_agencies: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "adwright_all_agencies", default=False
+)
+
+
 class NoTenantError(RuntimeError):
     """A tenant-owned query ran with no agency in scope."""
 
@@ -38,6 +46,17 @@ def current_agency_id() -> int:
 
 def current_agency_id_or_none() -> int | None:
     return _current_agency_id.get()
+
+
+@contextmanager
+def dangerously_all_agencies() -> Iterator[None]:
+    """Run a block of platform code over every agency (the superuser admin: its lists, its model
+    forms' unique checks and choices, its delete collector). Never around agency-facing code."""
+    token = _all_agencies.set(True)
+    try:
+        yield
+    finally:
+        _all_agencies.reset(token)
 
 
 @contextmanager
@@ -61,6 +80,8 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     """Filters by the agency in scope; fails closed when there is none."""
 
     def get_queryset(self) -> TenantQuerySet:
+        if _all_agencies.get() and _current_agency_id.get() is None:
+            return super().get_queryset()
         return super().get_queryset().filter(agency_id=current_agency_id())
 
     def none(self) -> TenantQuerySet:

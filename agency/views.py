@@ -15,6 +15,7 @@ from agency import selectors, services
 from agency.access import access_client_by_id
 from agency.errors import ServiceError
 from agency.forms import ClientForm
+from agency.ids import parse_id
 from agency.membership import resolve_membership, switch_agency
 from agency.roles import Capability
 from agency.web import AgencyViewMixin
@@ -38,11 +39,8 @@ class NoAgencyView(LoginRequiredMixin, TemplateView):
 
 class AgencySwitchView(LoginRequiredMixin, View):
     def post(self, request):
-        try:
-            agency_id = int(request.POST.get("agency_id", ""))
-        except ValueError:
-            agency_id = -1
-        membership = switch_agency(request, agency_id)
+        agency_id = parse_id(request.POST.get("agency_id", ""))
+        membership = switch_agency(request, agency_id) if agency_id else None
         if membership is None:
             messages.error(request, "You are not a member of that agency.")
         else:

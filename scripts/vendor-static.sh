@@ -12,6 +12,12 @@ mkdir -p "$dest"
 cp "$work/node_modules/htmx.org/dist/htmx.min.js" "$dest/htmx.min.js"
 cp "$work/node_modules/@picocss/pico/css/pico.min.css" "$dest/pico.min.css"
 cp "$work/node_modules/chart.js/dist/chart.umd.min.js" "$dest/chart.umd.min.js"
+# The source maps are not vendored: drop the comments that point at them, or the production
+# storage (ManifestStaticFilesStorage) refuses to collect a file whose reference it cannot find.
+for file in "$dest"/*.js "$dest"/*.css; do
+  sed -i -E -e '/^[[:space:]]*\/\/[#@] sourceMappingURL=/d' \
+    -e 's#/\*[#@] sourceMappingURL=[^*]*\*/##g' "$file"
+done
 for pkg in htmx.org @picocss/pico chart.js; do
   printf '%s %s\n' "$pkg" "$(node -p "require('$work/node_modules/$pkg/package.json').version")"
 done > "$dest/VERSIONS"

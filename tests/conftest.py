@@ -23,6 +23,15 @@ def service_unavailable(reason: str) -> None:
     pytest.skip(f"service unavailable: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (password reset) never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def redis_url():
     import redis

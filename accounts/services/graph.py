@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ConnectionStatus, MetaConnection
 from accounts.services.tokens import connection_mark, connection_reveal_token
+from agency.crypto import SecretDecryptionError
 from agency.errors import ServiceError
 from agency.graph.client import GraphClient
 from agency.graph.errors import GraphAuthError
@@ -53,8 +54,9 @@ def graph_for_connection(
     """A client acting with the connection's token.
 
     The token is decrypted per HTTP call, in memory, and never kept; one audit row records the
-    use. A connection that is revoked, expired, invalid or disabled raises
-    `ConnectionUnusableError` (unless `allow_unusable`, for the health check and revocation).
+    use. A connection that is revoked, expired, invalid or disabled, or whose token no configured
+    key can read (a lost encryption key), raises `ConnectionUnusableError` (unless
+    `allow_unusable`, for the health check and revocation).
     """
     if not allow_unusable and not connection.is_usable:
         raise ConnectionUnusableError(
@@ -62,7 +64,18 @@ def graph_for_connection(
             "reconnect it to continue.",
             extra={"connection_id": connection.pk, "status": connection.status},
         )
-    connection_reveal_token(connection=connection, purpose=purpose, actor=actor)
+    try:
+        connection_reveal_token(connection=connection, purpose=purpose, actor=actor)
+    except SecretDecryptionError as exc:
+        if allow_unusable:
+            raise  # the health check and revocation handle it themselves
+        # A lost encryption key: the connection is marked invalid (with the reason for the
+        # admin); for the work at hand it is unusable like a revoked one.
+        raise ConnectionUnusableError(
+            f"The Meta connection “{connection}”'s stored token cannot be read with the "
+            "configured encryption keys: reconnect it to continue.",
+            extra={"connection_id": connection.pk, "status": connection.status},
+        ) from exc
     sealed = connection.access_token
     return graph_client(
         access_token=sealed.reveal,

@@ -26,13 +26,15 @@ from accounts.models import (
 )
 from accounts.services.graph import TokenInfo, app_graph, status_for_token_info, token_inspect
 from accounts.services.tokens import connection_on_usable_again
+from accounts.validation import TOKEN_MAX_LENGTH
 from agency.crypto import SealedSecret, fingerprint
 from agency.errors import PermissionDeniedError, ServiceError
-from agency.graph.errors import GraphError
+from agency.graph.errors import GraphError, GraphThrottleError, GraphTransientError
 from agency.models import Client, Membership
 from agency.roles import Capability
 from agency.services import audit_record
 from agency.tenancy import agency_scope
+from agency.validation import model_max_length
 
 STATE_LIFETIME = timedelta(minutes=15)
 ONBOARDING_LINK_LIFETIME = timedelta(days=7)
@@ -120,6 +122,51 @@ class OAuthOutcome:
     connection: MetaConnection
     missing_scopes: list[str]
     purpose: str
+    # A reconnect that came back as another Meta user: a new connection, the old one untouched.
+    other_meta_user: bool = False
+
+
+def _check_starter_still_allowed(*, record: OAuthState) -> None:
+    """The person who started connecting may have lost the right meanwhile (role lowered, removed
+    from the agency): checked again when Meta sends them back, before anything is stored."""
+    membership = (
+        Membership.objects.unscoped()
+        .filter(agency_id=record.agency_id, user_id=record.user_id).first()
+        if record.user_id else None
+    )
+    if membership is None or not membership.can(Capability.MANAGE_CONNECTIONS):
+        raise OAuthFlowError(
+            "You can no longer connect Meta for this agency (your role changed or you were "
+            "removed). Nothing was connected."
+        )
+
+
+def _check_link_still_open(*, record: OAuthState) -> None:
+    """An onboarding link is single-use and expires: checked again at the callback, since the
+    dialog may have been opened from it before it was used or before it expired."""
+    link = (
+        ClientOnboardingLink.objects.unscoped().filter(pk=record.onboarding_link_id).first()
+        if record.onboarding_link_id else None
+    )
+    if link is None:
+        raise OAuthFlowError("This link is not valid.")
+    if link.used_at is not None:
+        raise OAuthFlowError("This link was already used. Ask the agency for a new one.")
+    if link.expires_at <= timezone.now():
+        raise OAuthFlowError("This link has expired. Ask the agency for a new one.")
+
+
+def _claim_link(*, record: OAuthState) -> ClientOnboardingLink:
+    """Mark the link used, once: of two trips through one link, only the first one connects."""
+    now = timezone.now()
+    claimed = ClientOnboardingLink.objects.unscoped().filter(
+        pk=record.onboarding_link_id, used_at__isnull=True, expires_at__gt=now,
+    ).update(used_at=now)
+    if not claimed:
+        raise OAuthFlowError("This link was already used or has expired. Ask the agency for a "
+                             "new one.")
+    return ClientOnboardingLink.objects.unscoped().select_related("client").get(
+        pk=record.onboarding_link_id)
 
 
 def oauth_complete(
@@ -130,6 +177,10 @@ def oauth_complete(
     record = _consume_state(state=state, session_key=session_key)
     if record.user_id and (user is None or user.pk != record.user_id):
         raise OAuthFlowError("This connection was started by someone else.")
+    if record.purpose == OAuthPurpose.CLIENT_ONBOARDING:
+        _check_link_still_open(record=record)
+    else:
+        _check_starter_still_allowed(record=record)
     if error:
         audit_record(agency=record.agency_id, actor=user, verb="connection.declined",
                      data={"reason": error_reason or error})
@@ -159,22 +210,26 @@ def oauth_complete(
     if not info.is_valid:
         raise OAuthFlowError("Meta gave a token that is not valid: start connecting again.")
     if record.purpose == OAuthPurpose.CLIENT_ONBOARDING:
-        link = record.onboarding_link
+        link = _claim_link(record=record)
         connection = connection_store(
             agency_id=record.agency_id, token=token, info=info, kind=ConnectionKind.CLIENT,
-            actor=None, client=link.client if link else None,
+            actor=None, client=link.client,
         )
-        if link is not None:
-            ClientOnboardingLink.objects.unscoped().filter(pk=link.pk).update(
-                used_at=timezone.now(), connection=connection
-            )
-    else:
-        connection = connection_store(
-            agency_id=record.agency_id, token=token, info=info, kind=ConnectionKind.USER,
-            actor=user, existing=record.reconnect,
-        )
+        ClientOnboardingLink.objects.unscoped().filter(pk=link.pk).update(connection=connection)
+        return OAuthOutcome(connection=connection, missing_scopes=info.missing_scopes,
+                            purpose=record.purpose)
+    existing, other_meta_user = record.reconnect, False
+    if (existing is not None and existing.meta_user_id and info.user_id
+            and existing.meta_user_id != info.user_id):
+        # Reconnecting came back as a different Meta user: never swap the token under the old
+        # connection (its ad accounts belong to the other user); this user gets its own.
+        existing, other_meta_user = None, True
+    connection = connection_store(
+        agency_id=record.agency_id, token=token, info=info, kind=ConnectionKind.USER,
+        actor=user, existing=existing,
+    )
     return OAuthOutcome(connection=connection, missing_scopes=info.missing_scopes,
-                        purpose=record.purpose)
+                        purpose=record.purpose, other_meta_user=other_meta_user)
 
 
 def _meta_user_name(token: str) -> str:
@@ -221,7 +276,8 @@ def connection_store(
         was_usable = not created and connection.is_usable
         for key, value in fields.items():
             setattr(connection, key, value)
-        connection.meta_user_name = name or connection.meta_user_name
+        connection.meta_user_name = (name or connection.meta_user_name)[
+            :model_max_length(MetaConnection, "meta_user_name")]
         connection.label = label or connection.label
         if client is not None:
             connection.client = client
@@ -243,8 +299,12 @@ def system_user_token_add(*, membership: Membership, token: str, label: str = ""
     token = token.strip()
     if not token:
         raise ServiceError("Paste the token.", field="token")
+    if len(token) > TOKEN_MAX_LENGTH:
+        raise ServiceError("This is too long to be a Meta token.", field="token")
     try:
         info = token_inspect(token=token)
+    except (GraphTransientError, GraphThrottleError):
+        raise  # Meta down or busy: "try again in a minute" (agency.failures), not "bad token"
     except GraphError as exc:
         raise ServiceError(f"Meta could not check this token: {exc.message}",
                            field="token") from None

@@ -1,4 +1,9 @@
-"""The one DRF exception handler: every error is `{"message", "code", "extra"}`."""
+"""The one DRF exception handler: every error is `{"message", "code", "extra"}`.
+
+Business-rule refusals (ServiceError), Meta's failures (down 503, throttled 429 with Retry-After,
+refusing a token 409, refusing the request 424) and unreadable tokens map through
+`agency.failures`, the table the pages use too.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from agency.errors import ServiceError
+from agency.failures import failure_for
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, ServiceError):
-        extra = dict(exc.extra)
-        if exc.field:
-            extra["field"] = exc.field
-        return Response({"message": exc.message, "code": exc.code, "extra": extra},
-                        status=exc.http_status)
+    failure = failure_for(exc)
+    if failure is not None:
+        return Response({"message": failure.message, "code": failure.code,
+                         "extra": failure.extra}, status=failure.status,
+                        headers=failure.headers())
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

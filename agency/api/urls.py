@@ -1,18 +1,18 @@
 """The REST API (v1) and its OpenAPI schema."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from agency.api import views
+from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
 
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", ApiSchemaView.as_view(), name="schema"),
+    path("docs/", api_docs_view(url_name="api:schema"), name="docs"),
     path("v1/me/", views.MeApi.as_view(), name="me"),
     path("v1/clients/", views.ClientListApi.as_view(), name="client-list"),
     path("v1/clients/<int:client_id>/", views.ClientDetailApi.as_view(), name="client-detail"),

@@ -9,7 +9,9 @@ from rest_framework.response import Response
 from agency import selectors, services
 from agency.access import access_client_by_id
 from agency.api.base import AgencyApi
+from agency.models import Client
 from agency.roles import Capability
+from agency.validation import model_max_length
 
 
 class ClientOutput(serializers.Serializer):
@@ -42,9 +44,11 @@ class ClientListApi(AgencyApi):
     capability = Capability.VIEW_REPORTS
 
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
-        website = serializers.URLField(required=False, allow_blank=True, default="")
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
+        name = serializers.CharField(max_length=model_max_length(Client, "name"))
+        website = serializers.URLField(required=False, allow_blank=True, default="",
+                                       max_length=model_max_length(Client, "website"))
+        notes = serializers.CharField(required=False, allow_blank=True, default="",
+                                      max_length=model_max_length(Client, "notes"))
 
     @extend_schema(responses=ClientOutput(many=True))
     def get(self, request):
@@ -66,9 +70,11 @@ class ClientDetailApi(AgencyApi):
     capability = Capability.VIEW_REPORTS
 
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200, required=False)
-        website = serializers.URLField(required=False, allow_blank=True)
-        notes = serializers.CharField(required=False, allow_blank=True)
+        name = serializers.CharField(max_length=model_max_length(Client, "name"), required=False)
+        website = serializers.URLField(required=False, allow_blank=True,
+                                       max_length=model_max_length(Client, "website"))
+        notes = serializers.CharField(required=False, allow_blank=True,
+                                      max_length=model_max_length(Client, "notes"))
 
     @extend_schema(responses=ClientOutput)
     def get(self, request, client_id: int):

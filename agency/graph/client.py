@@ -49,6 +49,7 @@ from agency.graph.errors import (
     GraphOutcomeUnknownError,
     GraphThrottleError,
     GraphTransientError,
+    GraphValidationError,
     error_from_body,
 )
 from agency.graph.throttle import (
@@ -428,6 +429,11 @@ class GraphClient:
                 files=dict(files) if files else None,
                 headers=headers,
             )
+        except httpx.InvalidURL as exc:
+            # Never sent (e.g. a pasted "token" too long for a URL): our request was wrong.
+            error = GraphValidationError(f"Request not sent: {exc}", http_status=None)
+            _log_call(method, path, None, self.clock() - started, None, None, error=error)
+            raise error from None
         except httpx.HTTPError as exc:
             elapsed = self.clock() - started
             error = _transport_error(exc)

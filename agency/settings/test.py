@@ -23,3 +23,5 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=Path(tempfile.gettempdir()) / "adwri
 # points the app at Redis); enqueueing is asserted with on-commit capture.
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+# Each test process counts throttles for itself (tests/conftest.py clears it per test).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
