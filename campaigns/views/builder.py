@@ -153,7 +153,22 @@ class CampaignBuilderView(CampaignPageMixin, View):
             return render(request, template, context)
         context["step_template"] = template
         context["steps"] = STEPS
-        return render(request, "campaigns/builder.html", context)
+        return allow_preview_frames(render(request, "campaigns/builder.html", context))
+
+
+def allow_preview_frames(response):
+    """Meta's previews are iframes served by Meta (or the configured Graph host, the simulator):
+    the builder page lets those, and only those, be framed (Content-Security-Policy frame-src)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    parts = urlsplit(getattr(settings, "GRAPH_API_BASE_URL", ""))
+    sources = ["'self'", "https://www.facebook.com", "https://business.facebook.com"]
+    if parts.scheme and parts.netloc:
+        sources.append(f"{parts.scheme}://{parts.netloc}")
+    response._csp_update = {"frame-src": sources}
+    return response
 
 
 class _SaveView(BuildMixin, View):
