@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from agency.api.base import AgencyApi
 from agency.errors import ServiceError
 from agency.graph import GraphError
+from agency.jobs.api import JobOutput
 from agency.roles import Capability
 from campaigns import access, selectors
 from campaigns.models import Ad, AdSet, Campaign
@@ -136,11 +137,6 @@ class CampaignTreeOutput(CampaignOutput):
 
     def get_errors(self, campaign) -> dict[str, dict[str, str]]:
         return selectors.campaign_tree_errors(campaign=campaign)
-
-
-class JobOutput(serializers.Serializer):
-    job_id = serializers.IntegerField()
-    state = serializers.CharField()
 
 
 class CheckOutput(serializers.Serializer):
@@ -342,7 +338,7 @@ class CampaignPublishApi(AgencyApi):
         data.is_valid(raise_exception=True)
         job = publish.campaign_publish(campaign=campaign, actor=request.user,
                                        leave_paused=data.validated_data["leave_paused"])
-        return Response(JobOutput({"job_id": job.pk, "state": job.state}).data,
+        return Response(JobOutput(job).data,
                         status=status.HTTP_202_ACCEPTED)
 
 
@@ -512,7 +508,7 @@ class AdAccountSyncApi(AgencyApi):
         job = jobs.job_start(kind=SYNC_KIND, actor=request.user, target=ad_account,
                              params={"ad_account_id": ad_account.pk},
                              connection=ad_account.connection)
-        return Response(JobOutput({"job_id": job.pk, "state": job.state}).data,
+        return Response(JobOutput(job).data,
                         status=status.HTTP_202_ACCEPTED)
 
 

@@ -10,6 +10,7 @@ from campaigns.services.accounts import (
     ad_accounts_import,
     ad_accounts_reachable,
     ad_accounts_refresh,
+    ad_accounts_refresh_start,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "ad_accounts_import",
     "ad_accounts_reachable",
     "ad_accounts_refresh",
+    "ad_accounts_refresh_start",
 ]

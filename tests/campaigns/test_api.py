@@ -34,7 +34,7 @@ def test_build_check_publish_and_follow_a_campaign_through_the_api(client, manag
     published = client.post(reverse("api:campaign-publish", args=[body["id"]]), {},
                             content_type=JSON)
     assert published.status_code == 202
-    job_execute(job_id=published.json()["job_id"])
+    job_execute(job_id=published.json()["id"])
     detail = client.get(reverse("api:campaign-detail", args=[body["id"]])).json()
     assert detail["publish_state"] == "published" and detail["graph_id"]
     assert all(ad["graph_id"] for ad in detail["ads"])
