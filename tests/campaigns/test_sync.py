@@ -86,3 +86,20 @@ def test_status_follow_up_surfaces_in_process_then_with_issues(
     ad_row.refresh_from_db()
     assert ad_row.effective_status == "WITH_ISSUES"
     assert ad_row.issues_info and ad_row.issues_info[0]["error_summary"]
+
+
+def test_the_per_account_schedule_starts_a_sync_job_that_imports_the_structure(
+    graph, sim_account, demo
+):
+    from agency.jobs.models import JobState
+    from agency.jobs.runner import job_execute
+    from agency.jobs.scheduling import scheduled_job_start
+    from agency.tenancy import agency_scope
+
+    job = scheduled_job_start(kind="campaigns.sync", ad_account_id=sim_account.pk)
+    assert job is not None and job.queue == "maintenance"
+    job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.errors
+    with agency_scope(sim_account.agency_id):
+        assert Campaign.objects.filter(graph_id=demo["active_campaign_id"]).exists()
