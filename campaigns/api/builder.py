@@ -23,7 +23,7 @@ from campaigns.validation import rules
 
 class GraphUnavailableError(ServiceError):
     code = "graph_error"
-    http_status = 502
+    http_status = 503
 
 
 @contextmanager

@@ -68,7 +68,7 @@ def object_errors(obj, rule_errors: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-def graph_trouble(request, exc: Exception, *, status: int = 502):
+def graph_trouble(request, exc: Exception, *, status: int = 503):
     """Graph refused, throttled or was unreachable: a readable partial, never a 500."""
     if isinstance(exc, GraphError):
         message = exc.user_msg or exc.message
