@@ -31,7 +31,7 @@ CELERY = Path(sys.executable).with_name("celery")
 QUEUES = "default,publish,uploads,insights,maintenance"
 # Redelivery of a dead worker's message: after this many seconds unacknowledged.
 VISIBILITY_TIMEOUT = 4
-# A running job's lease (renewed at each progress report); a redelivered message waits for it.
+# A running job's lease (renewed by a heartbeat while it runs); a redelivered message waits.
 LEASE_SECONDS = 2
 
 
@@ -74,6 +74,7 @@ class WorkerHarness:
             "GRAPH_THROTTLE_MAX_WAIT_SECONDS": 1,
             "GRAPH_MAX_ATTEMPTS": 1,
             "JOBS_LEASE_SECONDS": LEASE_SECONDS,
+            "JOBS_LEASE_HEARTBEAT": True,
             "JOBS_MAX_COUNTDOWN_SECONDS": VISIBILITY_TIMEOUT - 1,
             "JOBS_RETRY_BACKOFF_SECONDS": 0.2,
             "JOBS_RETRY_BACKOFF_MAX_SECONDS": 1,

@@ -56,10 +56,14 @@ def _superusers_only(admin_class):
 
 
 def _restrict_beat_admin() -> None:
+    """Periodic tasks, crontabs and intervals for superusers; solar and one-off clocked
+    schedules are not used by Adwright, so they are not offered."""
     from django_celery_beat import models as beat
 
-    for model in (beat.PeriodicTask, beat.CrontabSchedule, beat.IntervalSchedule,
-                  beat.SolarSchedule, beat.ClockedSchedule):
+    for model in (beat.SolarSchedule, beat.ClockedSchedule):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+    for model in (beat.PeriodicTask, beat.CrontabSchedule, beat.IntervalSchedule):
         if admin.site.is_registered(model):
             current = type(admin.site._registry[model])
             admin.site.unregister(model)

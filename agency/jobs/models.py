@@ -64,8 +64,8 @@ class Job(TenantOwnedModel):
     celery_task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveIntegerField(default=0)  # runs started (redeliveries included)
     transient_retries = models.PositiveIntegerField(default=0)  # retries after Graph hiccups
-    # A worker running the job holds it until `lease_until` (renewed on each advance), so a
-    # redelivered message does not run it twice at once.
+    # A worker running the job holds it until `lease_until` (renewed by a heartbeat while the
+    # handler runs), so a redelivered message does not run it twice at once.
     lease_token = models.CharField(max_length=64, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.services.graph import ConnectionUnusableError
@@ -103,10 +104,42 @@ def job_execute(*, job_id: int, retries: int = 0) -> RunOutcome:
         if wait is not None:
             log.info("job %s: held by another worker; again in %.1fs", job.pk, wait)
             return RunOutcome(state=job.state, retry_in=min(wait, _max_countdown()))
+        heartbeat = _Heartbeat(job.pk, token)
         try:
             return _run_handler(job, retries)
         finally:
+            heartbeat.stop()
             _release(job, token)
+
+
+class _Heartbeat:
+    """Renews the worker's lease while the handler runs, whatever its pace, so a redelivered
+    copy of the message waits; when the worker dies the renewals stop and the lease lapses."""
+
+    def __init__(self, job_id: int, token: str):
+        self.job_id, self.token = job_id, token
+        self.lease = _setting("JOBS_LEASE_SECONDS", 300)
+        self.stopped = threading.Event()
+        self.thread = None
+        if getattr(settings, "JOBS_LEASE_HEARTBEAT", True):
+            self.thread = threading.Thread(target=self._run, name=f"job-{job_id}-lease",
+                                           daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(self.lease / 3):
+                Job.objects.unscoped().filter(pk=self.job_id, lease_token=self.token).update(
+                    lease_until=timezone.now() + timedelta(seconds=self.lease))
+        except Exception:  # a lost database connection: the handler itself will notice
+            log.exception("job %s: lease heartbeat stopped", self.job_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
 
 
 def _run_handler(job: Job, retries: int) -> RunOutcome:
@@ -137,8 +170,8 @@ def _run_handler(job: Job, retries: int) -> RunOutcome:
                                     f"continuing in about {wait:.0f} s.")
         return RunOutcome(state=job.state, retry_in=min(wait, _max_countdown()))
     except (GraphOutcomeUnknownError, GraphTransientError) as exc:
-        # Handlers are idempotent through recorded keys: an unknown outcome is reconciled by
-        # the handler on its next run, never blindly re-posted.
+        # Handlers are idempotent through recorded keys (agency.writes.graph_create_once): an
+        # unknown outcome is reconciled on the next run before anything is posted again.
         return _transient(job, kind.max_retries, exc)
     except ServiceError as exc:
         _safe(services.job_fail, job=job, error=exc.message)
@@ -175,6 +208,8 @@ def _transient(job: Job, max_retries: int, exc: GraphError) -> RunOutcome:
               f"{max_retries + 1} attempts: {exc.user_msg or exc.message}")
         return RunOutcome(state=job.state)
     wait = _backoff(job.transient_retries - 1)
+    if exc.retry_after:  # an unknown outcome whose reconciling lookup was throttled
+        wait = min(max(wait, float(exc.retry_after)), _max_countdown())
     services.job_note_error(job=job, error=f"Meta had a temporary problem "
                             f"({exc.user_msg or exc.message}); retrying in {wait:.0f} s.")
     return RunOutcome(state=job.state, retry_in=wait)

@@ -30,8 +30,7 @@ class JobListView(AgencyViewMixin, TemplateView):
         context["jobs"] = selectors.job_list(agency=self.agency, state=state or None,
                                              kind=kind or None)[:PAGE_SIZE]
         context["states"] = JobState.choices
-        context["kinds"] = [(k.name, k.label) for k in kinds_registered()
-                            if not k.name.startswith("tests.")]
+        context["kinds"] = [(k.name, k.label) for k in kinds_registered()]
         context["state"], context["kind"] = state, kind
         return context
 

@@ -25,3 +25,5 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 # Each test process counts throttles for itself (tests/conftest.py clears it per test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# In-process job runs share the test's transaction; the lease heartbeat thread could not see it.
+JOBS_LEASE_HEARTBEAT = False

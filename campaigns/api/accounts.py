@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from accounts.api import AdAccountOutput
 from agency.access import access_connection_by_id
 from agency.api.base import AgencyApi
+from agency.api.fields import IdField
 from agency.jobs.api import JobOutput
 from agency.roles import Capability
 from campaigns import selectors, services
@@ -29,7 +30,7 @@ class AdAccountRefreshApi(AgencyApi):
     capability = Capability.MANAGE_CONNECTIONS
 
     class InputSerializer(serializers.Serializer):
-        connection_id = serializers.IntegerField(required=False, allow_null=True)
+        connection_id = IdField(required=False, allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={202: JobOutput})
     def post(self, request):

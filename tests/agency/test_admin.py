@@ -39,7 +39,21 @@ def world(graph, agency, other_agency):
                                              edge="act_1/campaigns", payload={"name": "x"})
     token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
     MetaConnectionFactory(agency=other_agency, token=token, client=client_b)
+    _schedules_and_jobs(agency)
     return {"client_a": client_a, "client_b": client_b}
+
+
+def _schedules_and_jobs(agency):
+    """Rows for the jobs admin and django-celery-beat's (crontab, interval, periodic task)."""
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    from tests.factories.jobs import JobFactory
+
+    JobFactory(agency=agency)
+    crontab, _ = CrontabSchedule.objects.get_or_create(minute="17", hour="*", timezone="UTC")
+    IntervalSchedule.objects.get_or_create(every=10, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.get_or_create(name="Meta connections health check", defaults={
+        "task": "accounts.tasks.connections_check_all", "crontab": crontab})
 
 
 @pytest.fixture
@@ -83,6 +97,18 @@ def _form_data(form) -> dict:
     return data
 
 
+def _inline_data(context) -> dict:
+    """The inline formsets of a change form, posted back unchanged (management forms too)."""
+    data = {}
+    for inline in context.get("inline_admin_formsets") or []:
+        formset = inline.formset
+        for bound in formset.management_form:
+            data[bound.html_name] = bound.value()
+        for form in formset.forms:
+            data.update(_form_data(form))
+    return data
+
+
 def test_every_admin_page_and_action_works_for_a_superuser(client, superuser, world):
     from django.contrib.auth.models import Group
 
@@ -104,7 +130,8 @@ def test_every_admin_page_and_action_works_for_a_superuser(client, superuser, wo
         assert change.status_code == 200, model
         if model_admin.has_change_permission(request, obj):
             saved = client.post(_url(model, "change", obj.pk),
-                                _form_data(change.context["adminform"].form))
+                                {**_form_data(change.context["adminform"].form),
+                                 **_inline_data(change.context)})
             assert saved.status_code == 302, (model, saved.context and
                                               saved.context["adminform"].form.errors)
         if model_admin.has_delete_permission(request, obj):

@@ -142,3 +142,21 @@ def test_a_live_lease_makes_a_duplicate_delivery_wait(agency):
     outcome = job_execute(job_id=job.pk)
     assert outcome.retry_in == pytest.approx(30.5, abs=1)
     assert Job.objects.unscoped().get(pk=job.pk).done == 0
+
+
+def test_an_unknown_write_outcome_retries_the_handler_to_reconcile(agency, monkeypatch):
+    from agency.graph.errors import GraphOutcomeUnknownError
+    from agency.jobs import registry
+
+    def handler(job):
+        raise GraphOutcomeUnknownError("The create's answer was lost", retry_after=7)
+
+    registry.job_kind("tests.unknown", queue="publish")(handler)
+    try:
+        job = _start(agency, kind="tests.unknown")
+        outcome = job_execute(job_id=job.pk)
+    finally:
+        registry._KINDS.pop("tests.unknown", None)
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING and outcome.retry_in == 7
+    assert "temporary problem" in job.last_error

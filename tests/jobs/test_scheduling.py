@@ -23,10 +23,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_hourly_token_health_check_is_a_database_schedule(settings):
+    """The data migration's rows (re-created here: a transactional test may have flushed them)."""
+    import importlib
+
+    from django.apps import apps
+
     from agency.celery import app
 
+    migration = importlib.import_module("agency.jobs.migrations.0002_periodic_tasks")
+    migration.create(apps, None)
+    migration.create(apps, None)  # idempotent
     task = PeriodicTask.objects.get(task="accounts.tasks.connections_check_all")
     assert task.enabled and task.crontab.minute == "17" and task.crontab.hour == "*"
+    assert PeriodicTask.objects.filter(task="agency.jobs.tasks.jobs_requeue_stale").count() == 1
     assert not app.conf.beat_schedule  # nothing left in code
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
 

@@ -135,3 +135,14 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_finishes_from_its_check
             ad_account, count)
     assert len(reads) <= len(sim_ad_accounts) + 1
     assert not AdAccount.objects.unscoped().filter(name__startswith="Old name").exists()
+
+
+def test_a_long_step_is_never_run_twice_when_redis_redelivers_its_message(celery_worker, agency):
+    # Each step outlasts the broker's visibility timeout (4 s here), so Redis hands the message
+    # out again while the first worker process still runs it; the job's lease, renewed by the
+    # heartbeat, makes the copy wait instead of running the job a second time.
+    job = _start(agency, kind="tests.steps", params={"steps": 2, "sleep": 5})
+    job = celery_worker.wait_for(job, JobState.SUCCEEDED, JobState.FAILED, timeout=40)
+    assert job.state == JobState.SUCCEEDED and job.done == 2
+    assert job.checkpoint["runs"] == [0, 1]
+    assert "held by another worker" in celery_worker.logs()  # the copy came, and waited
