@@ -142,7 +142,8 @@ def owner_client(client, owner):
 @pytest.fixture(scope="module")
 def _celery_worker_process(request, django_db_setup, _graph_server, tmp_path_factory, worker_id):
     """One real worker per test module, on Redis and the test's PostgreSQL database. A module
-    may set `celery_worker_include = ["tests.x.kinds"]` to import extra modules in the worker."""
+    may set `celery_worker_include = ["tests.x.kinds"]` to import extra modules in the worker,
+    and `celery_worker_settings = {...}` to override settings in it."""
     import redis
     from django.db import connection
 
@@ -167,6 +168,7 @@ def _celery_worker_process(request, django_db_setup, _graph_server, tmp_path_fac
         graph_url=_graph_server.base_url,
         log_dir=tmp_path_factory.mktemp("celery-worker"),
         include=list(getattr(request.module, "celery_worker_include", [])),
+        settings=getattr(request.module, "celery_worker_settings", None),
     )
     undo = point_app_at(broker_url=url, transport_options=harness.transport_options)
     try:

@@ -16,7 +16,7 @@ from agency.graph.errors import (
     GraphValidationError,
 )
 from agency.graph.fields import Field, fields
-from agency.graph.guard import DuplicateGuard, idempotent_name
+from agency.graph.guard import DuplicateGuard, MarkerGuard, idempotent_name
 from agency.graph.throttle import (
     AccountUsage,
     InProcessUsageStore,
@@ -47,6 +47,7 @@ __all__ = [
     "GraphValidationError",
     "InProcessETagCache",
     "InProcessUsageStore",
+    "MarkerGuard",
     "RedisUsageStore",
     "RetryPolicy",
     "Throttle",

@@ -165,6 +165,11 @@ class GraphClient:
         self._http = http or httpx.Client(timeout=timeout)
         self._timeout = timeout
 
+    @property
+    def timeout(self) -> float:
+        """The HTTP timeout (seconds) of each call."""
+        return self._timeout
+
     def __repr__(self) -> str:  # never show the token
         return f"GraphClient(app_id={self.app_id!r}, version={self.version!r})"
 

@@ -18,6 +18,7 @@ attempt, in any process:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,3 +65,37 @@ class DuplicateGuard:
             if isinstance(item, dict) and str(item.get(self.field)) == self.value:
                 return {"id": str(item["id"])}
         return None
+
+
+@dataclass(frozen=True)
+class MarkerGuard:
+    """Find an object on the create's edge whose name ends with `[<marker>]` (what
+    `idempotent_name` appends), wherever the rest of the name came out: Graph trimming
+    whitespace, or someone renaming it in Ads Manager while keeping the marker, does not hide
+    it. Edges that ignore `filtering` are compared here too (newest first, so a create that
+    just happened is on the first page)."""
+
+    marker: str
+    max_pages: int = 20
+
+    def find(
+        self, client: GraphClient, edge: str, *, account_id: str | None = None
+    ) -> dict[str, Any] | None:
+        for found in self.find_all(client, edge, account_id=account_id):
+            return {"id": found}
+        return None
+
+    def find_all(
+        self, client: GraphClient, edge: str, *, account_id: str | None = None
+    ) -> Iterator[str]:
+        """The id of every object carrying the marker, newest first."""
+        tag = f"[{self.marker}]"
+        params = {
+            "filtering": json.dumps([{"field": "name", "operator": "CONTAIN", "value": tag}]),
+        }
+        for item in client.iterate(
+            edge, params=params, fields="id,name", account_id=account_id,
+            max_pages=self.max_pages,
+        ):
+            if isinstance(item, dict) and str(item.get("name") or "").rstrip().endswith(tag):
+                yield str(item["id"])

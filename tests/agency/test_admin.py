@@ -16,7 +16,12 @@ from accounts.models import MetaConnection
 from agency.models import AuditEvent, Client, GraphWrite, Invitation, Membership
 from agency.roles import Role
 from tests.factories.accounts import MetaConnectionFactory
-from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+from tests.factories.agency import (
+    ClientFactory,
+    GraphWriteFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from tests.factories.jobs import JobFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +40,7 @@ def world(graph, agency, other_agency):
             token_hash=f"hash-{ag.slug}", expires_at=timezone.now() + timedelta(days=3))
         AuditEvent.objects.unscoped().create(agency=ag, verb="test.seeded")
         JobFactory(agency=ag)
-        GraphWrite.objects.unscoped().create(agency=ag, key=f"seed-{ag.slug}", kind="campaign",
-                                             edge="act_1/campaigns", payload={"name": "x"})
+        GraphWriteFactory(agency=ag)
     token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
     MetaConnectionFactory(agency=other_agency, token=token, client=client_b)
     _schedules_and_jobs(agency)
@@ -141,7 +145,7 @@ def test_every_admin_page_and_action_works_for_a_superuser(client, superuser, wo
                                    {"action": action, "_selected_action": [obj.pk]})
             assert response.status_code in {200, 302}, (model, action)
         walked.append(model)
-    assert {Client, Membership, Invitation, AuditEvent, MetaConnection} <= set(walked)
+    assert {Client, Membership, Invitation, AuditEvent, MetaConnection, GraphWrite} <= set(walked)
 
 
 def test_superuser_saves_and_deletes_a_client_of_any_agency(client, superuser, world):

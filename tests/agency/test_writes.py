@@ -1,4 +1,4 @@
-"""Exactly-once Graph writes (agency/writes.py) against the Graph simulator: the record made
+"""Exactly-once Graph writes (agency/writes/) against the Graph simulator: the record made
 before the POST, reconciliation by any later attempt, and task-style retries under faults."""
 
 from __future__ import annotations
@@ -109,6 +109,21 @@ def test_lost_answer_then_throttled_lookup_stays_unknown_and_never_reposts(sim, 
     assert {"graph_write.unknown", "graph_write.reconciled"} <= verbs
 
 
+def test_unknown_write_is_found_by_its_key_marker_after_the_payload_changed(sim, scoped):
+    """The answer was lost and the lookup failed; before the retry the user renamed the draft.
+    The retry finds the first object by the key's marker instead of sending the new name."""
+    sim.sim.faults.add("drop", method="POST", path=POST_CAMPAIGNS, after_apply=True, times=1)
+    sim.sim.faults.add("transient", method="GET", path=POST_CAMPAIGNS, times=5)
+    with pytest.raises(GraphWriteUnresolvedError):
+        create(sim, sim.client(), "k-renamed", "Spring")
+
+    made = create(sim, sim.client(), "k-renamed", "Spring sale")
+
+    assert [o.id for o in sim.campaigns_named(marked("Spring", "k-renamed"))] == [made]
+    assert sim.campaigns_named(marked("Spring sale", "k-renamed")) == []
+    assert posts(sim) == 1
+
+
 def test_unknown_outcome_with_nothing_on_graph_is_posted_again_after_the_lookup(sim, scoped):
     sim.sim.faults.add("http_500", method="POST", path=POST_CAMPAIGNS, times=1)  # not applied
 
@@ -142,6 +157,27 @@ def test_throttled_before_apply_is_planned_and_retryable(sim, scoped):
 
     assert GraphWrite.objects.get(key="k-thr").state == GraphWriteState.PLANNED
     assert sim.campaigns_named(marked("Throttled", "k-thr")) == []
+
+
+def test_short_throttle_before_apply_is_waited_out_in_the_same_call(sim, scoped):
+    sim.sim.faults.add("throttle", method="POST", path=POST_CAMPAIGNS, eta_minutes=1, times=1)
+
+    made = create(sim, sim.client(), "k-thr-short", "Short throttle")
+
+    write = GraphWrite.objects.get(key="k-thr-short")
+    assert (write.state, write.graph_id, write.attempts) == (GraphWriteState.DONE, made, 2)
+    assert sim.clock.slept >= 60  # the gate waited for estimated_time_to_regain_access
+
+
+def test_unreachable_graph_leaves_the_write_planned_after_the_clients_attempts(sim, scoped):
+    client = sim.client(base_url="http://127.0.0.1:9")  # nothing listens: never delivered
+
+    with pytest.raises(GraphTransientError) as caught:
+        create(sim, client, "k-down", "Graph down")
+
+    assert caught.value.applied is False
+    write = GraphWrite.objects.get(key="k-down")
+    assert (write.state, write.attempts) == (GraphWriteState.PLANNED, client.retry.max_attempts)
 
 
 def test_a_write_being_sent_by_another_worker_is_not_sent_again(sim, scoped):
@@ -410,3 +446,79 @@ def test_admin_lists_and_shows_graph_writes_read_only(sim, client, agency, scope
     assert listing.status_code == 200 and b"k-admin" in listing.content
     assert detail.status_code == 200 and write.graph_id.encode() in detail.content
     assert client.get("/admin/agency/graphwrite/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_outliving_its_lease_with_a_lost_answer_deletes_the_object_it_made(
+    sim, agency, settings
+):
+    """As above, but the first worker's answer is lost (dropped after 1 s, the write applied):
+    it cannot know its id, so once the row is done it lists the key's marker and deletes every
+    other object carrying it."""
+    settings.GRAPH_WRITE_LEASE_SECONDS = 0.2
+    sim.sim.faults.add(
+        "drop", method="POST", path=POST_CAMPAIGNS, after_apply=True, delay=1.0, times=1
+    )
+    name = marked("Lost late", "k-lost-late")
+    barrier, results, errors = threading.Barrier(2), [], []
+    with httpx.Client(timeout=5.0) as http:
+        first = threading.Thread(
+            target=run_worker,
+            args=(sim, agency.pk, "k-lost-late", "Lost late", barrier, results, errors),
+            kwargs={"http": http},
+        )
+        first.start()
+        barrier.wait(timeout=10)
+        time.sleep(0.5)  # past the first worker's lease, before its (lost) answer
+        run_worker(  # its lookup misses the first object, as a lagging read could
+            sim, agency.pk, "k-lost-late", name, threading.Barrier(1), results, errors,
+            http=http, find=lambda client: None,
+        )
+        first.join(timeout=30)
+
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert [o.id for o in sim.campaigns_named(name)] == [results[0]]
+    assert posts(sim) == 2
+    with agency_scope(agency):
+        assert AuditEvent.objects.filter(verb="graph_write.duplicate_removed").count() == 1
+
+
+def test_write_marker_is_the_key_only_when_it_cannot_occur_by_chance():
+    assert write_marker("d7f3a9c2e1") == "d7f3a9c2e1"
+    assert write_marker("1") != "1" and len(write_marker("1")) == 12
+    assert write_marker("adw:campaign:7:abc") == write_marker("adw:campaign:7:abc")
+    assert write_marker("adw:campaign:7:abc") != write_marker("adw:campaign:8:abc")
+
+
+def test_update_whose_outcome_stays_unknown_is_resent_by_the_next_call(sim, scoped):
+    """Updates set values: sending one again is harmless, so an unknown one is simply resent."""
+    campaign = sim.demo["paused_campaign_id"]
+    fault = sim.sim.faults.add(
+        "transient", method="POST", path=f"/{campaign}", after_apply=True
+    )
+    update = {"client": None, "key": "rename-2", "node": campaign,
+              "data": {"name": "Renamed twice"}, "kind": "campaign"}
+
+    with pytest.raises(GraphTransientError):
+        graph_update_once(**{**update, "client": sim.client()})
+    assert GraphWrite.objects.get(key="rename-2").state == GraphWriteState.UNKNOWN
+    sim.sim.faults.remove(fault.id)
+
+    graph_update_once(**{**update, "client": sim.client()})
+
+    assert GraphWrite.objects.get(key="rename-2").state == GraphWriteState.DONE
+    assert sim.client().get(campaign, fields="name")["name"] == "Renamed twice"
+
+
+def test_update_refused_by_graph_is_failed(sim, scoped):
+    campaign = sim.demo["paused_campaign_id"]
+
+    with pytest.raises(GraphValidationError):
+        graph_update_once(
+            client=sim.client(), key="bad-status", node=campaign,
+            data={"status": "NOT_A_STATUS"}, kind="campaign",
+        )
+
+    write = GraphWrite.objects.get(key="bad-status")
+    assert write.state == GraphWriteState.FAILED and "GraphValidationError" in write.last_error

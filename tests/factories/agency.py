@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from agency.models import Agency, Client, Membership
+from agency.models import Agency, Client, GraphWrite, GraphWriteState, Membership
 from agency.roles import Role
 from agency.tenancy import agency_scope
 
@@ -62,3 +62,19 @@ class MembershipFactory(UnscopedFactory):
         if create and extracted:
             with agency_scope(self.agency_id):
                 self.clients.set(extracted)
+
+
+class GraphWriteFactory(UnscopedFactory):
+    """A settled exactly-once write (the ledger of agency.writes)."""
+
+    class Meta:
+        model = GraphWrite
+
+    agency = factory.SubFactory(AgencyFactory)
+    key = factory.Sequence(lambda n: f"write-{n:04d}")
+    kind = "campaign"
+    edge = "act_1/campaigns"
+    payload = factory.LazyAttribute(lambda o: {"name": f"Campaign [{o.key}]"})
+    state = GraphWriteState.DONE
+    graph_id = factory.Sequence(lambda n: f"{120000 + n}")
+    attempts = 1

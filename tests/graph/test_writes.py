@@ -10,6 +10,7 @@ from agency.graph import (
     GraphOutcomeUnknownError,
     GraphThrottleError,
     GraphTransientError,
+    MarkerGuard,
     RetryPolicy,
     idempotent_name,
 )
@@ -197,3 +198,25 @@ def test_guarded_create_with_throttled_repost_after_empty_lookup_reads_not_appli
 
     assert caught.value.applied is False
     assert graph.campaigns_named(name) == []
+
+
+def test_marker_guard_finds_the_object_by_its_marker_even_when_renamed(graph):
+    client = graph.client()
+    account = graph.account_id
+    made = client.create(
+        f"{account}/campaigns", data=graph.campaign_data("Spring [m1]"), guard=None
+    )["id"]
+    client.create(f"{account}/campaigns", data=graph.campaign_data("Other [m12]"), guard=None)
+    client.post(made, data={"name": "Renamed in Ads Manager [m1]"}, idempotent=True)
+
+    assert MarkerGuard("m1").find(client, f"{account}/campaigns") == {"id": made}
+    assert MarkerGuard("m").find(client, f"{account}/campaigns") is None
+
+
+@pytest.mark.parametrize("edge", ["campaigns", "adsets", "ads", "adcreatives"])
+def test_marker_guard_lookup_completes_on_every_edge_the_builder_creates_on(graph, edge):
+    """A lookup that errors would leave an unknown write unresolved forever."""
+    client = graph.client()
+
+    assert MarkerGuard("no-such-marker").find(client, f"{graph.account_id}/{edge}") is None
+    assert graph.sim.calls[-1].status == 200
