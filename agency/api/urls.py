@@ -7,6 +7,7 @@ from agency.api import views
 from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
+from campaigns.media import api as media_api
 
 app_name = "api"
 
@@ -54,6 +55,9 @@ urlpatterns = [
          name="creative-previews"),
     path("v1/ads/<int:ad_id>/", campaigns_api.AdDetailApi.as_view(), name="ad-detail"),
     path("v1/ads/<int:ad_id>/action/", campaigns_api.AdActionApi.as_view(), name="ad-action"),
+    path("v1/clients/<int:client_id>/media/", media_api.MediaListApi.as_view(), name="media-list"),
+    path("v1/media/<int:media_id>/", media_api.MediaDetailApi.as_view(), name="media-detail"),
+    path("v1/media/<int:media_id>/push/", media_api.MediaPushApi.as_view(), name="media-push"),
     path("v1/ad-accounts/refresh/", campaigns_api.AdAccountRefreshApi.as_view(),
          name="ad-account-refresh"),
     path("v1/jobs/", jobs_api.JobListApi.as_view(), name="job-list"),

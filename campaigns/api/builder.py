@@ -359,40 +359,34 @@ class _ActionInput(serializers.Serializer):
 
 class _ActionApi(AgencyApi):
     capability = Capability.BUILD_CAMPAIGNS
-    kind = ""
-    output = _ObjectOutput
-
-    def _act(self, request, obj):
+    def _act(self, request, obj, output):
         data = _ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         with graph_errors():
             manage.status_change(obj=obj, actor=request.user, action=data.validated_data[
                 "action"], source="api")
-        return Response(self.output(obj).data)
+        return Response(output(obj).data)
 
 
 class CampaignActionApi(_ActionApi):
     @extend_schema(request=_ActionInput, responses=CampaignOutput)
     def post(self, request, campaign_id: int):
-        self.output = CampaignOutput
-        return self._act(request, access.access_campaign_by_id(membership=self.membership,
-                                                                campaign_id=campaign_id))
+        return self._act(request, access.access_campaign_by_id(
+            membership=self.membership, campaign_id=campaign_id), CampaignOutput)
 
 
 class AdSetActionApi(_ActionApi):
     @extend_schema(request=_ActionInput, responses=AdSetOutput)
     def post(self, request, adset_id: int):
-        self.output = AdSetOutput
-        return self._act(request, access.access_adset_by_id(membership=self.membership,
-                                                             adset_id=adset_id))
+        return self._act(request, access.access_adset_by_id(
+            membership=self.membership, adset_id=adset_id), AdSetOutput)
 
 
 class AdActionApi(_ActionApi):
     @extend_schema(request=_ActionInput, responses=AdOutput)
     def post(self, request, ad_id: int):
-        self.output = AdOutput
-        return self._act(request, access.access_ad_by_id(membership=self.membership,
-                                                          ad_id=ad_id))
+        return self._act(request, access.access_ad_by_id(
+            membership=self.membership, ad_id=ad_id), AdOutput)
 
 
 # --- ad sets, creatives, ads ----------------------------------------------------------------

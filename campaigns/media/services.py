@@ -224,7 +224,12 @@ class _Progress:
                          checkpoint=checkpoint)
 
 
-def media_push_run(*, job, sleep: Callable[[float], None] = time.sleep) -> None:
+def processing_sleep(seconds: float) -> None:
+    """How a push waits between processing polls (tests move the simulator's clock instead)."""
+    time.sleep(seconds)
+
+
+def media_push_run(*, job, sleep: Callable[[float], None] | None = None) -> None:
     """The `media.push` job: push each account copy it names; resumable and idempotent."""
     asset = MediaAsset.objects.get(pk=job.params["asset_id"])
     copies = (AccountMedia.objects.filter(pk__in=job.params.get("copy_ids", []), asset=asset)
@@ -235,7 +240,8 @@ def media_push_run(*, job, sleep: Callable[[float], None] = time.sleep) -> None:
 
 
 def account_media_push(*, copy: AccountMedia, progress: _Progress | None = None,
-                       sleep: Callable[[float], None] = time.sleep, actor=None) -> AccountMedia:
+                       sleep: Callable[[float], None] | None = None, actor=None
+                       ) -> AccountMedia:
     """Send one asset to one ad account, or finish sending it. A copy already on Meta is left
     alone; an interrupted video upload resumes from its last acknowledged chunk.
 
@@ -373,6 +379,7 @@ def _push_video(client, copy: AccountMedia, progress: _Progress, sleep) -> None:
 
 def _wait_until_processed(client, copy: AccountMedia, progress: _Progress, sleep) -> None:
     """Poll the video's `status` (creatives-and-media.md §1.6) with backoff until ready."""
+    sleep = sleep or processing_sleep
     timeout = float(getattr(settings, "MEDIA_VIDEO_PROCESSING_TIMEOUT", 1800))
     waited = 0.0
     wait = PROCESSING_FIRST_WAIT

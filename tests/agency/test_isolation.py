@@ -20,6 +20,7 @@ from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 from tests.factories.campaigns import AdAccountFactory, AdFactory
 from tests.factories.jobs import JobFactory
+from tests.factories.media import AccountMediaFactory, MediaAssetFactory
 
 SECRET = "Zebra-Bravo-Only"  # appears in every name of agency B's objects
 
@@ -92,8 +93,13 @@ def world_b(other_agency):
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
     ad_b = _campaign_tree(other_agency, client_b, connection, f"{SECRET} ")
     job = JobFactory(agency=other_agency, target_label=f"{SECRET} target", state="running")
+    media = MediaAssetFactory(agency=other_agency, client=client_b, name=f"{SECRET} banner.png")
+    account_media = AccountMediaFactory(agency=other_agency, asset=media,
+                                        ad_account__connection=connection,
+                                        ad_account__name=f"{SECRET} ad account")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection, "ad": ad_b, "job": job}
+            "connection": connection, "ad": ad_b, "job": job, "media": media,
+            "account_media": account_media}
 
 
 def _campaign_tree(agency, client, connection, prefix=""):
@@ -117,6 +123,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "creative_id": lambda w: w["ad"].creative_id,
     "ad_id": lambda w: w["ad"].pk,
     "job_id": lambda w: w["job"].pk,
+    "media_id": lambda w: w["media"].pk,
+    "account_media_id": lambda w: w["account_media"].pk,
 }
 
 
@@ -175,10 +183,12 @@ def test_no_list_page_of_agency_a_shows_agency_b_data(client, owner, world_b, cl
 def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a, world_b):
     """A client viewer gets 403/404 everywhere but its reports; ids filled with its own objects."""
     client.force_login(client_viewer.user)
+    own_copy = AccountMediaFactory(agency=client_a.agency, asset__client=client_a)
     own = {"client_id": client_a.pk, "membership_id": client_viewer.pk,
            "invitation_id": world_b["invitation"].pk,
            "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
-           "job_id": JobFactory(agency=client_a.agency).pk}
+           "job_id": JobFactory(agency=client_a.agency).pk,
+           "media_id": own_copy.asset.pk, "account_media_id": own_copy.pk}
     ad = _campaign_tree(client_a.agency, client_a, MetaConnectionFactory(agency=client_a.agency))
     own.update({"ad_account_id": ad.ad_account_id, "campaign_id": ad.adset.campaign_id,
                 "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk})

@@ -32,3 +32,16 @@ def ad_accounts(graph, agency, client_a, sim_connection):
 def small_chunks(graph):
     media_settings(graph.sim).chunk_size = CHUNK
     return CHUNK
+
+
+@pytest.fixture
+def sim_sleeps(graph, monkeypatch):
+    """Waits between processing polls move the simulator's clock instead of the test's time."""
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        graph.sim.clock.advance(seconds)
+
+    monkeypatch.setattr("campaigns.media.services.processing_sleep", sleep)
+    return slept
