@@ -287,3 +287,52 @@ def category_ids(targeting: Mapping[str, Any]) -> Iterable[str]:
         if isinstance(group, Mapping):
             for key in cat.CATEGORY_KEYS:
                 yield from _ids(group.get(key))
+
+
+# --- targeting rules from the troubleshooting table -------------------------------------------
+
+_DEFAULT_LOCATION_TYPES = {"home", "recent"}
+
+
+def check_targeting_rules(targeting: Mapping[str, Any]) -> None:
+    """Rules marketing-api-guide.txt's troubleshooting table states with a code (L13725-L13732),
+    sent as subcodes of 100 (DECISIONS.md "Missing parameters, error shapes and subcodes"):
+    1870199 `location_types` (we accept the default pair home+recent, which means the same),
+    1870088 connection targeting, 1870165 detailed targeting or custom audiences with ages under
+    18 (location, age and gender stay allowed)."""
+    geo = targeting.get("geo_locations")
+    if isinstance(geo, Mapping) and geo.get("location_types") not in (None, []):
+        types = geo["location_types"]
+        if not isinstance(types, list) or set(types) != _DEFAULT_LOCATION_TYPES:
+            raise _blamed(
+                "All location targeting will now reach people living in or recently in the "
+                "locations you selected. Please remove all values from the location_types field.",
+                ["targeting", "geo_locations", "location_types"],
+                title="Location Types Not Supported",
+                subcode=1870199,
+            )
+    for key in ("connections", "excluded_connections", "friends_of_connections"):
+        if targeting.get(key):
+            raise _blamed(
+                "Connection targeting is being deprecated. Please remove connections from your "
+                "campaign to publish your campaign.",
+                ["targeting", key],
+                title="Connection Targeting Deprecated",
+                subcode=1870088,
+            )
+    age_min = targeting.get("age_min")
+    if isinstance(age_min, str) and age_min.isdigit():
+        age_min = int(age_min)
+    detailed = any(True for _ in category_ids(targeting)) or any(
+        targeting.get(k) for k in ("custom_audiences", "excluded_custom_audiences", "exclusions")
+    )
+    if isinstance(age_min, int) and age_min < 18 and detailed:
+        raise _blamed(
+            "Your audience contains targeting options that can no longer be used to target ads "
+            "to people under 18 globally, 20 in Thailand or 21 in Indonesia. Increase the minimum "
+            "age of your audience or remove all targeting options apart from location, age and "
+            "gender.",
+            ["targeting", "age_min"],
+            title="Targeting Not Available For Teens",
+            subcode=1870165,
+        )

@@ -270,7 +270,9 @@ def user_pages(req: SimRequest, user: User) -> dict[str, Any]:
 
 @node_reader("page")
 def read_page(req: SimRequest, page: Page) -> dict[str, Any]:
-    return render_fields(page_json(page), req.fields, ("id", "name"))
+    # Edges as fields: `fields=name,published_posts.limit(3){message},leadgen_forms{name}`.
+    body = edge_fields(req, "page", page) | page_json(page) if req.fields else page_json(page)
+    return render_fields(body, req.fields, ("id", "name"))
 
 
 @node_reader("application")
@@ -280,9 +282,10 @@ def read_application(req: SimRequest, app: App) -> dict[str, Any]:
 
 @node_reader("instagram_account")
 def read_instagram_account(req: SimRequest, account: InstagramAccount) -> dict[str, Any]:
-    return render_fields(
-        {"id": account.id, "username": account.username}, req.fields, ("id", "username")
-    )
+    body = {"id": account.id, "username": account.username}
+    if req.fields:
+        body = edge_fields(req, "instagram_account", account) | body  # `media{caption}`
+    return render_fields(body, req.fields, ("id", "username"))
 
 
 def to_minor_units(amount: float, currency: str) -> int:

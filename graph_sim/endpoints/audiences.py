@@ -309,6 +309,7 @@ def account_saved_audiences(req: SimRequest, account: AdAccount) -> dict[str, An
         if req.params.get("targeting") in (None, ""):
             raise _missing("targeting")
         targeting = v.targeting(req.params["targeting"])
+        refs.check_targeting_rules(targeting)
         refs.check_targeting_refs(req.world, account, targeting)
         now = req.now()
         saved = {
@@ -511,7 +512,7 @@ def seed_audiences(world: World, rng) -> None:
                 26_000 + rng.randint(0, 6_000),
                 {"retention_days": 365},
             ),
-            ("Newsletter (small)", "CUSTOM", 420, {"customer_file_source": "USER_PROVIDED_ONLY"}),
+            ("Newsletter (small)", "CUSTOM", 60, {"customer_file_source": "USER_PROVIDED_ONLY"}),
         ):
             audience = {
                 "id": world.new_id(15),
@@ -601,3 +602,58 @@ def _link_seeded_adsets(world: World, pixels: dict[str, str]) -> None:
         if refs.reaches_eu(adset.data.get("targeting") or {}):
             adset.data.setdefault("dsa_beneficiary", account.name)
             adset.data.setdefault("dsa_payor", account.name)
+
+
+# --- other pickers on the ad account ------------------------------------------------------------
+
+
+@node_edge("adaccount", "minimum_budgets")
+def account_minimum_budgets(req: SimRequest, account: AdAccount) -> dict[str, Any]:
+    """marketing-api-guide.txt L14244 `minimum_budgets` "Returns minimum daily budget values by
+    currency" [EXT shape]: one row per currency, in that currency's basic unit; the account's own
+    currency uses the minimum the ad set rules enforce (objects/common.minimum_daily_budget)."""
+    from graph_sim.currency import PER_USD, minor_per_major
+    from graph_sim.objects.common import minimum_daily_budget
+
+    usd_minimum = 100  # "$1.00 per day" (core-flows.md §7.3)
+    rows = []
+    for currency in sorted(PER_USD):
+        if currency == account.currency:
+            amount = minimum_daily_budget(req.world, account)
+        else:
+            major = usd_minimum / 100 * PER_USD[currency]
+            amount = max(1, round(major * minor_per_major(currency)))
+        rows.append(
+            {
+                "currency": currency,
+                "min_daily_budget_imp": amount,
+                "min_daily_budget_high_freq": amount * 5,
+                "min_daily_budget_low_freq": amount * 40,
+                "min_daily_budget_video_views": amount,
+            }
+        )
+    return paginate(req, rows, render=lambda r: render_fields(r, req.fields, tuple(r)))
+
+
+@node_edge("adaccount", "promote_pages")
+def account_promote_pages(req: SimRequest, account: AdAccount) -> dict[str, Any]:
+    """L14245 "All pages that have been promoted under the ad account" [EXT: the Pages the
+    account's business owns, which is what the demo's ads promote]."""
+    from graph_sim.endpoints.accounts import page_json
+
+    business = req.world.businesses.get(account.business_id or "")
+    pages = [req.world.pages[p] for p in (business.owned_pages if business else [])]
+    return paginate(
+        req, pages, render=lambda p: render_fields(page_json(p), req.fields, ("id", "name"))
+    )
+
+
+@node_edge("adaccount", "advertisable_applications")
+def account_advertisable_applications(req: SimRequest, account: AdAccount) -> dict[str, Any]:
+    """reference.md §2.3 edge `advertisable_applications` [Application]: the simulator's apps
+    (an app promoted with `promoted_object.application_id` must be one of them)."""
+    apps = [
+        {"id": app.id, "name": app.name, "object_store_urls": {"itunes": None, "google_play": None}}
+        for app in req.world.apps.values()
+    ]
+    return paginate(req, apps, render=lambda a: render_fields(a, req.fields, ("id", "name")))

@@ -113,6 +113,7 @@ def _assets(req: SimRequest, account_id: str) -> AssetChecks:
         post_exists=lambda story_id: post_available(world, story_id),
         ig_media=ig_media,
         ig_account_exists=ig_account_exists,
+        lead_form=lambda form_id: world.get(form_id, refs.LEADGEN_FORM),
     )
 
 

@@ -107,14 +107,51 @@ def creative_fields(
                 subcode=1885557,
                 title="Post Unavailable",
             )
-    check_instagram(fields, assets)
+    check_instagram(fields, assets, actor_id=params.get("instagram_actor_id"))
+    check_lead_form(fields, assets)
     return fields
 
 
-def check_instagram(fields: Mapping[str, Any], assets: AssetChecks | None) -> None:
+def check_lead_form(fields: Mapping[str, Any], assets: AssetChecks | None) -> None:
+    """A lead ad's `call_to_action.value.lead_gen_form_id` must be an active form of the
+    creative's Page (DECISIONS.md "Page posts, Instagram media and lead forms")."""
+    find = getattr(assets, "lead_form", None)
+    if find is None:
+        return
+    spec = fields.get("object_story_spec") or {}
+    places: list[tuple[list[str], Any]] = [(["call_to_action"], fields.get("call_to_action"))]
+    for key in ("link_data", "video_data"):
+        content = spec.get(key)
+        if isinstance(content, dict):
+            places.append(
+                (["object_story_spec", key, "call_to_action"], content.get("call_to_action"))
+            )
+    for path, cta in places:
+        value = cta.get("value") if isinstance(cta, dict) else None
+        form_id = value.get("lead_gen_form_id") if isinstance(value, dict) else None
+        if form_id in (None, ""):
+            continue
+        form = find(str(form_id))
+        page_id = spec.get("page_id") or fields.get("object_id")
+        if (
+            form is None
+            or form.get("status", "ACTIVE") != "ACTIVE"
+            or (page_id and str(form.get("page_id")) != str(page_id))
+        ):
+            raise v.blamed(
+                f"The lead form {form_id} does not exist, is not active, or does not belong to "
+                "the ad's Page",
+                [*path, "value", "lead_gen_form_id"],
+                title="Lead Form Not Available",
+            )
+
+
+def check_instagram(
+    fields: Mapping[str, Any], assets: AssetChecks | None, *, actor_id: Any = None
+) -> None:
     """Instagram identity and boosted media (marketing-api-guide.txt L10862-L10880)."""
     spec = fields.get("object_story_spec") or {}
-    if fields.get("instagram_user_id") and fields.get("instagram_actor_id"):
+    if fields.get("instagram_user_id") and actor_id:
         # L13743: 2238055 "You can not pass both instagram_user_id and instagram_actor_id".
         raise v.blamed(
             "You can not pass both instagram_user_id and instagram_actor_id or "

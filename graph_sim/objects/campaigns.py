@@ -493,6 +493,7 @@ def check_adset(
     if goal_touched:
         check_promoted_object_for_goal(goal, promoted)
     if fields.get("targeting"):
+        refs.check_targeting_rules(fields["targeting"])
         refs.check_targeting_refs(world, account, fields["targeting"])
     if fields.get("promoted_object"):
         refs.check_promoted_object_refs(world, account, fields["promoted_object"], page_allowed)

@@ -142,8 +142,27 @@ def preview_page(
         media = f"<div class='carousel'>{cards}</div>"
     else:
         media = _media(image(content) or image(creative), headline, video=kind == "video_data")
-    if creative.get("object_story_id") and not spec:
-        message = message or f"Boosted post {creative['object_story_id']}"
+    story_id = creative.get("object_story_id")
+    if story_id and not spec:
+        # A boosted Page post shows the post (endpoints/page_content.py models them).
+        post = world.get(str(story_id), "page_post")
+        page = world.pages.get(str(story_id).split("_", 1)[0])
+        page_name = page.name if page else page_name
+        message = message or (post or {}).get("message") or f"Boosted post {story_id}"
+        if post and post.get("full_picture"):
+            media = _media(post["full_picture"], headline)
+    media_id = creative.get("source_instagram_media_id")
+    ig_media = world.get(str(media_id), "ig_media") if media_id else None
+    if ig_media:
+        # A boosted Instagram post shows its caption and media under the account's username.
+        ig = world.instagram_accounts.get(str(ig_media.get("ig_user_id")))
+        page_name = ig.username if ig else page_name
+        message = message or ig_media.get("caption") or ""
+        media = _media(
+            f"https://scontent.example/ig/{ig_media['id']}.jpg",
+            headline,
+            video=ig_media.get("media_type") == "VIDEO",
+        )
     button = f"<span class='cta'>{html.escape(_cta_label(cta))}</span>" if cta else ""
     body = f"""
 <div class='post {html.escape(record["ad_format"].lower())}'>

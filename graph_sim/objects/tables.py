@@ -29,6 +29,8 @@ class AssetChecks:
     post_exists: Callable[[str], bool] | None = None
     ig_media: Callable[[str], Any] | None = None
     ig_account_exists: Callable[[str], bool] | None = None
+    # Lead ads: `lead_form(form_id)` → the form dict (with `page_id`, `status`) or None.
+    lead_form: Callable[[str], Any] | None = None
 
 
 # The value Graph documents for "remove the spend cap" (reference.md §3.1).
