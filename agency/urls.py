@@ -22,6 +22,7 @@ urlpatterns = [
     path("clients/", include(agency_patterns)),
     path("accounts/", include("accounts.urls")),
     path("reports/", include("reporting.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("", include("campaigns.media.urls")),
     path("jobs/", include("agency.jobs.urls")),
     path("api/", include("agency.api.urls")),

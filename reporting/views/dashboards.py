@@ -183,7 +183,7 @@ class CampaignReportView(ReportPage):
         account = access_ad_account_by_id(membership=self.membership,
                                           ad_account_id=self.kwargs["ad_account_id"])
         campaign = access_campaign_of_account(ad_account=account,
-                                              campaign_id=self.kwargs["campaign_id"])
+                                              campaign_id=self.kwargs["graph_campaign_id"])
         date_range, error = self.date_range([account])
         scope = selectors.Scope(ad_accounts=[account], campaign_id=campaign["id"])
         tables = [

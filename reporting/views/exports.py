@@ -167,9 +167,9 @@ class AdAccountCsvView(_CsvView):
 class CampaignCsvView(_CsvView):
     levels = (Level.AD, Level.ADSET)
 
-    def get(self, request, ad_account_id: int, campaign_id: str):
+    def get(self, request, ad_account_id: int, graph_campaign_id: str):
         account = access_ad_account_by_id(membership=self.membership,
                                           ad_account_id=ad_account_id)
-        campaign = access_campaign_of_account(ad_account=account, campaign_id=campaign_id)
+        campaign = access_campaign_of_account(ad_account=account, campaign_id=graph_campaign_id)
         return self.stream(selectors.Scope(ad_accounts=[account], campaign_id=campaign["id"]),
                            [account], f"campaign-{campaign['id']}")

@@ -18,6 +18,7 @@ from agency.roles import Role
 from agency.services import invitation_create
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
+from tests.factories.campaigns import AdAccountFactory, AdFactory
 from tests.factories.jobs import JobFactory
 from tests.factories.media import AccountMediaFactory, MediaAssetFactory
 from tests.factories.reporting import (
@@ -103,6 +104,7 @@ def world_b(other_agency):
     invitation_create(inviter=owner_b, email="invitee@bravo.example", role=Role.ANALYST)
     invitation = Invitation.objects.unscoped().get(agency=other_agency)
     connection = MetaConnectionFactory(agency=other_agency, label=f"{SECRET} connection")
+    ad_b = _campaign_tree(other_agency, client_b, connection, f"{SECRET} ")
     job = JobFactory(agency=other_agency, target_label=f"{SECRET} target", state="running")
     ad_account = ReportingAdAccountFactory(client=client_b, agency=other_agency,
                                            connection=connection, name=f"{SECRET} account")
@@ -113,9 +115,18 @@ def world_b(other_agency):
                                         ad_account__connection=connection,
                                         ad_account__name=f"{SECRET} ad account")
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
-            "connection": connection, "job": job, "ad_account": ad_account,
+            "connection": connection, "ad": ad_b, "job": job, "ad_account": ad_account,
             "campaign_id": campaign_row.object_id, "report": report, "media": media,
             "account_media": account_media}
+
+
+def _campaign_tree(agency, client, connection, prefix=""):
+    """An ad account with a campaign, ad set, creative and ad, named with `prefix`."""
+    account = AdAccountFactory(agency=agency, client=client, connection=connection,
+                               name=f"{prefix}account")
+    return AdFactory(adset__campaign__ad_account=account, name=f"{prefix}ad",
+                     adset__name=f"{prefix}ad set", adset__campaign__name=f"{prefix}campaign",
+                     creative__name=f"{prefix}creative")
 
 
 # URL kwarg name -> agency B's object id. A route with a kwarg not listed here fails the sweep.
@@ -124,9 +135,13 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "membership_id": lambda w: w["viewer"].pk,
     "invitation_id": lambda w: w["invitation"].pk,
     "connection_id": lambda w: w["connection"].pk,
+    "ad_account_id": lambda w: w["ad"].ad_account_id,
+    "campaign_id": lambda w: w["ad"].adset.campaign_id,
+    "adset_id": lambda w: w["ad"].adset_id,
+    "creative_id": lambda w: w["ad"].creative_id,
+    "ad_id": lambda w: w["ad"].pk,
     "job_id": lambda w: w["job"].pk,
-    "ad_account_id": lambda w: w["ad_account"].pk,
-    "campaign_id": lambda w: w["campaign_id"],
+    "graph_campaign_id": lambda w: w["campaign_id"],
     "report_id": lambda w: w["report"].pk,
     "media_id": lambda w: w["media"].pk,
     "account_media_id": lambda w: w["account_media"].pk,
@@ -193,10 +208,12 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
            "invitation_id": world_b["invitation"].pk,
            "connection_id": MetaConnectionFactory(agency=client_a.agency).pk,
            "job_id": JobFactory(agency=client_a.agency).pk,
-           "ad_account_id": ReportingAdAccountFactory(client=client_a).pk,
-           "campaign_id": "1",
+           "graph_campaign_id": "1",
            "report_id": ScheduledReportFactory(client=client_a).pk,
            "media_id": own_copy.asset.pk, "account_media_id": own_copy.pk}
+    ad = _campaign_tree(client_a.agency, client_a, MetaConnectionFactory(agency=client_a.agency))
+    own.update({"ad_account_id": ad.ad_account_id, "campaign_id": ad.adset.campaign_id,
+                "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk})
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue

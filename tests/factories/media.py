@@ -8,25 +8,9 @@ import factory
 from django.core.files.base import ContentFile
 
 from campaigns.media.models import AccountMedia, MediaAsset, MediaKind
-from campaigns.models import AdAccount
 from graph_sim.media_formats import build_png
-from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import AgencyFactory, ClientFactory, UnscopedFactory
-
-
-class AdAccountFactory(UnscopedFactory):
-    class Meta:
-        model = AdAccount
-
-    agency = factory.SubFactory(AgencyFactory)
-    account_id = factory.Sequence(lambda n: f"9{n:014d}")
-    name = factory.Sequence(lambda n: f"Ad account {n}")
-    currency = "USD"
-    timezone_name = "America/New_York"
-    account_status = 1
-    client = factory.SubFactory(ClientFactory, agency=factory.SelfAttribute("..agency"))
-    connection = factory.SubFactory(MetaConnectionFactory,
-                                    agency=factory.SelfAttribute("..agency"))
+from tests.factories.campaigns import AdAccountFactory
 
 
 class MediaAssetFactory(UnscopedFactory):

@@ -1,4 +1,4 @@
-"""Writes of the campaigns app: bringing ad accounts into the agency (campaigns come later)."""
+"""Writes about ad accounts: listing those a connection reaches, importing them."""
 
 from __future__ import annotations
 

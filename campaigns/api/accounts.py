@@ -1,4 +1,4 @@
-"""API of the campaigns app: the agency's ad accounts."""
+"""API of the agency's ad accounts."""
 
 from __future__ import annotations
 

@@ -1,0 +1,39 @@
+"""Loading one campaign object for a member: another agency's and a missing one are the same 404;
+client viewers see none of the builder."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from agency.models import Membership
+from agency.roles import Capability
+from campaigns.models import Ad, AdAccount, AdCreative, AdSet, Campaign
+
+
+def _load(model, membership: Membership, pk: int, what: str):
+    if not membership.can(Capability.VIEW_AGENCY):
+        raise Http404(f"No such {what}.")
+    found = model.objects.filter(pk=pk).first()
+    if found is None or found.agency_id != membership.agency_id:
+        raise Http404(f"No such {what}.")
+    return found
+
+
+def access_ad_account_by_id(*, membership: Membership, ad_account_id: int) -> AdAccount:
+    return _load(AdAccount, membership, ad_account_id, "ad account")
+
+
+def access_campaign_by_id(*, membership: Membership, campaign_id: int) -> Campaign:
+    return _load(Campaign, membership, campaign_id, "campaign")
+
+
+def access_adset_by_id(*, membership: Membership, adset_id: int) -> AdSet:
+    return _load(AdSet, membership, adset_id, "ad set")
+
+
+def access_creative_by_id(*, membership: Membership, creative_id: int) -> AdCreative:
+    return _load(AdCreative, membership, creative_id, "creative")
+
+
+def access_ad_by_id(*, membership: Membership, ad_id: int) -> Ad:
+    return _load(Ad, membership, ad_id, "ad")

@@ -1,0 +1,40 @@
+"""API of the campaigns app: ad accounts (accounts.py) and the builder (builder.py)."""
+
+from campaigns.api.accounts import AdAccountListApi, AdAccountRefreshApi
+from campaigns.api.builder import (
+    AdAccountBulkApi,
+    AdAccountSyncApi,
+    AdActionApi,
+    AdDetailApi,
+    AdSetActionApi,
+    AdSetCreateApi,
+    AdSetDetailApi,
+    CampaignActionApi,
+    CampaignCheckApi,
+    CampaignDetailApi,
+    CampaignDuplicateApi,
+    CampaignListApi,
+    CampaignPublishApi,
+    CreativeDetailApi,
+    CreativePreviewApi,
+)
+
+__all__ = [
+    "AdAccountBulkApi",
+    "AdAccountListApi",
+    "AdAccountRefreshApi",
+    "AdAccountSyncApi",
+    "AdActionApi",
+    "AdDetailApi",
+    "AdSetActionApi",
+    "AdSetCreateApi",
+    "AdSetDetailApi",
+    "CampaignActionApi",
+    "CampaignCheckApi",
+    "CampaignDetailApi",
+    "CampaignDuplicateApi",
+    "CampaignListApi",
+    "CampaignPublishApi",
+    "CreativeDetailApi",
+    "CreativePreviewApi",
+]

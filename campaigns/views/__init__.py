@@ -1,0 +1,1 @@
+"""Pages of the campaigns app: the builder (builder.py) and what is live (live.py)."""

@@ -1,0 +1,370 @@
+"""The builder: one page per campaign whose steps (campaign, ad sets, creatives, ads, review) are
+HTMX partials; every change autosaves the draft; Check with Meta, previews and Publish with its
+progress, then the status follow-up."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from accounts.services.graph import ConnectionUnusableError
+from agency.errors import ServiceError
+from agency.graph import GraphError
+from campaigns import selectors
+from campaigns.forms.builder import (
+    AdSetStepForm,
+    AdStepForm,
+    CampaignStepForm,
+    CreativeStepForm,
+)
+from campaigns.models import AdCreative, AdSet, Campaign
+from campaigns.services import drafts, meta_check, publish, sync
+from campaigns.services.payloads import creative_media_ids
+from campaigns.validation import AccountFacts, ad_errors, adset_errors, campaign_errors, rules
+from campaigns.validation import creative_errors as creative_rule_errors
+from campaigns.views.common import (
+    BuildMixin,
+    CampaignPageMixin,
+    field_rows,
+    graph_trouble,
+    object_errors,
+)
+
+STEPS = ("campaign", "adset", "creative", "ad", "review")
+
+
+def _fields(obj) -> dict:
+    return {f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _parent(campaign: Campaign) -> dict:
+    return {f: getattr(campaign, f) for f in ("objective", "daily_budget_minor",
+                                              "lifetime_budget_minor", "bid_strategy",
+                                              "special_ad_categories")}
+
+
+def rule_errors(obj) -> dict[str, str]:
+    facts = AccountFacts.of(obj.ad_account)
+    if isinstance(obj, Campaign):
+        return campaign_errors(data=_fields(obj), account=facts)
+    if isinstance(obj, AdSet):
+        return adset_errors(data=_fields(obj), campaign=_parent(obj.campaign), account=facts,
+                            now=timezone.now(), creating=not obj.graph_id)
+    if isinstance(obj, AdCreative):
+        return creative_rule_errors(data=_fields(obj))
+    return ad_errors(data={**_fields(obj), "creative_id": obj.creative_id})
+
+
+def _form_for(kind: str, obj, data=None):
+    account = obj.ad_account
+    if kind == "campaign":
+        return CampaignStepForm(data, initial=None if data else CampaignStepForm.initial_for(obj),
+                                currency=account.currency)
+    if kind == "adset":
+        form = AdSetStepForm(data, initial=None if data else AdSetStepForm.initial_for(obj),
+                             currency=account.currency, tz_name=account.timezone_name)
+        goals = rules.GOALS_BY_OBJECTIVE.get(obj.campaign.objective, ())
+        form.fields["optimization_goal"].choices = [(g, g.replace("_", " ").title())
+                                                    for g in goals]
+        return form
+    if kind == "creative":
+        form = CreativeStepForm(data, initial=None if data else CreativeStepForm.initial_for(obj))
+        for name in ("message", "headline", "description"):
+            form.fields[name].widget.attrs.update({
+                "data-counter": rules.TEXT_LIMITS[name],
+                "data-recommended": rules.TEXT_RECOMMENDED[name],
+            })
+        return form
+    creatives = AdCreative.objects.filter(ad_account=obj.ad_account).filter(
+        campaign=obj.adset.campaign) | AdCreative.objects.filter(pk=obj.creative_id or 0)
+    return AdStepForm(data, initial=None if data else AdStepForm.initial_for(obj),
+                      creatives=creatives.distinct())
+
+
+def step_context(view, campaign: Campaign, step: str, obj_id: int | None, *, form=None,
+                 saved: bool = False) -> tuple[str, dict]:
+    """The template and context of one step of the builder."""
+    adsets, creatives, ads = selectors.campaign_children(campaign=campaign)
+    context = {"campaign": campaign, "step": step, "adsets": adsets, "creatives": creatives,
+               "ads": ads, "can_build": view.can_build, "saved": saved,
+               "account": campaign.ad_account,
+               "locked": bool(campaign.graph_id) or not view.can_build}
+    if step == "review":
+        context["tree_errors"] = selectors.campaign_tree_errors(campaign=campaign)
+        context["preview_formats"] = meta_check.PREVIEW_FORMATS
+        context["job"] = selectors.publish_job(campaign=campaign)
+        return "campaigns/_step_review.html", context
+    pool = {"campaign": [campaign], "adset": adsets, "creative": creatives, "ad": ads}[step]
+    obj = next((o for o in pool if o.pk == obj_id), pool[0] if pool else None)
+    context["obj"] = obj
+    if obj is None:
+        return f"campaigns/_step_{step}.html", context
+    form = form or _form_for(step, obj)
+    errors = object_errors(obj, rule_errors(obj))
+    context["rows"], context["general"] = field_rows(form, errors, step)
+    context["form"] = form
+    context["locked"] = bool(obj.graph_id) or not view.can_build
+    if step == "creative":
+        context["images"] = _image_choices(obj)
+    if step == "adset":
+        context["eu"] = bool(obj.targeting) and _reaches_eu(obj)
+    return f"campaigns/_step_{step}.html", context
+
+
+def _reaches_eu(adset) -> bool:
+    from campaigns.validation import reaches_eu
+
+    return reaches_eu(adset.targeting or {})
+
+
+def _image_choices(creative) -> list[dict]:
+    """Images of the media library that are on the account, for the picker."""
+    out = []
+    try:
+        from campaigns.media.models import AccountMedia
+    except ImportError:  # pragma: no cover - media library not installed
+        return out
+    ready = (AccountMedia.objects.filter(ad_account=creative.ad_account, state="ready")
+             .exclude(image_hash="").select_related("asset")[:60])
+    for copy_ in ready:
+        out.append({"hash": copy_.image_hash, "name": copy_.asset.name,
+                    "asset_id": copy_.asset_id})
+    return out
+
+
+class CampaignBuilderView(CampaignPageMixin, View):
+    def get(self, request, campaign_id: int):
+        campaign = self.load("campaign", campaign_id)
+        step = request.GET.get("step", "campaign")
+        if step not in STEPS:
+            step = "campaign"
+        try:
+            obj_id = int(request.GET.get("obj", "0"))
+        except ValueError:
+            obj_id = 0
+        template, context = step_context(self, campaign, step, obj_id)
+        if request.headers.get("HX-Request"):
+            return render(request, template, context)
+        context["step_template"] = template
+        context["steps"] = STEPS
+        return allow_preview_frames(render(request, "campaigns/builder.html", context))
+
+
+def allow_preview_frames(response):
+    """Meta's previews are iframes served by Meta (or the configured Graph host, the simulator):
+    the builder page lets those, and only those, be framed (Content-Security-Policy frame-src)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    parts = urlsplit(getattr(settings, "GRAPH_API_BASE_URL", ""))
+    sources = ["'self'", "https://www.facebook.com", "https://business.facebook.com"]
+    if parts.scheme and parts.netloc:
+        sources.append(f"{parts.scheme}://{parts.netloc}")
+    response._csp_update = {"frame-src": sources}
+    return response
+
+
+class _SaveView(BuildMixin, View):
+    kind = ""
+
+    def post(self, request, **kwargs):
+        obj = self.load(self.kind, next(iter(kwargs.values())))
+        campaign = obj if isinstance(obj, Campaign) else (
+            obj.campaign if isinstance(obj, AdSet | AdCreative) else obj.adset.campaign)
+        if campaign is None:
+            raise Http404("No such campaign.")
+        form = _form_for(self.kind, obj, request.POST)
+        saved = False
+        if form.is_valid():
+            if isinstance(obj, AdSet):
+                changes = form.changes(campaign_budget=campaign.uses_campaign_budget)
+            else:
+                changes = form.changes()
+            try:
+                drafts.draft_update(obj=obj, actor=request.user, changes=changes, source="page")
+                saved = True
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+        template, context = step_context(self, campaign, self.kind, obj.pk, form=form,
+                                         saved=saved)
+        return render(request, template, context)
+
+
+class CampaignSaveView(_SaveView):
+    kind = "campaign"
+
+
+class AdSetSaveView(_SaveView):
+    kind = "adset"
+
+
+class CreativeSaveView(_SaveView):
+    kind = "creative"
+
+
+class AdSaveView(_SaveView):
+    kind = "ad"
+
+
+class CampaignCreateView(BuildMixin, View):
+    def post(self, request, ad_account_id: int):
+        ad_account = self.load("ad_account", ad_account_id)
+        name = (request.POST.get("name") or "").strip()[:400] or "New campaign"
+        objective = request.POST.get("objective") or "OUTCOME_TRAFFIC"
+        if objective not in rules.OBJECTIVES:
+            objective = "OUTCOME_TRAFFIC"
+        campaign = drafts.campaign_draft_create(ad_account=ad_account, actor=request.user,
+                                                name=name, objective=objective)
+        return HttpResponseRedirect(reverse("campaigns:builder", args=[campaign.pk]))
+
+
+class CampaignDuplicateView(BuildMixin, View):
+    def post(self, request, campaign_id: int):
+        campaign = self.load("campaign", campaign_id)
+        copy_ = drafts.campaign_duplicate(campaign=campaign, actor=request.user)
+        messages.success(request, f"“{campaign.name}” duplicated as a draft.")
+        return HttpResponseRedirect(reverse("campaigns:builder", args=[copy_.pk]))
+
+
+class AdSetAddView(BuildMixin, View):
+    def post(self, request, campaign_id: int):
+        campaign = self.load("campaign", campaign_id)
+        adset = drafts.adset_draft_create(campaign=campaign, actor=request.user)
+        creative = campaign.creatives.order_by("pk").first() or drafts.creative_draft_create(
+            campaign=campaign, actor=request.user)
+        drafts.ad_draft_create(adset=adset, creative=creative, actor=request.user)
+        template, context = step_context(self, campaign, "adset", adset.pk)
+        return render(request, template, context)
+
+
+class AdAddView(BuildMixin, View):
+    def post(self, request, adset_id: int):
+        adset = self.load("adset", adset_id)
+        creative = drafts.creative_draft_create(campaign=adset.campaign, actor=request.user)
+        ad = drafts.ad_draft_create(adset=adset, creative=creative, actor=request.user)
+        template, context = step_context(self, adset.campaign, "ad", ad.pk)
+        return render(request, template, context)
+
+
+class CampaignCheckView(BuildMixin, View):
+    def post(self, request, campaign_id: int):
+        campaign = self.load("campaign", campaign_id)
+        try:
+            result = meta_check.campaign_check_with_meta(campaign=campaign, actor=request.user)
+        except (GraphError, ConnectionUnusableError) as exc:
+            return graph_trouble(request, exc)
+        labels = _labels(campaign)
+        return render(request, "campaigns/_check_result.html", {
+            "result": result, "campaign": campaign,
+            "items": [(labels.get(k, k), k, errs) for k, errs in result.errors.items()],
+        })
+
+
+def _labels(campaign: Campaign) -> dict[str, str]:
+    adsets, creatives, ads = selectors.campaign_children(campaign=campaign)
+    out = {"campaign": f"Campaign “{campaign.name}”"}
+    out.update({f"adset:{a.pk}": f"Ad set “{a.name}”" for a in adsets})
+    out.update({f"creative:{c.pk}": f"Creative “{c.name}”" for c in creatives})
+    out.update({f"ad:{a.pk}": f"Ad “{a.name}”" for a in ads})
+    return out
+
+
+class CreativePreviewView(CampaignPageMixin, View):
+    def get(self, request, creative_id: int):
+        creative = self.load("creative", creative_id)
+        formats = [f for f in request.GET.getlist("format") if f in meta_check.PREVIEW_FORMATS]
+        try:
+            previews = meta_check.creative_previews(creative=creative, formats=formats[:6],
+                                                    actor=request.user)
+        except (GraphError, ConnectionUnusableError) as exc:
+            return graph_trouble(request, exc)
+        return render(request, "campaigns/_previews.html", {"previews": previews})
+
+
+class CampaignPublishView(BuildMixin, View):
+    def post(self, request, campaign_id: int):
+        campaign = self.load("campaign", campaign_id)
+        leave_paused = request.POST.get("leave_paused") == "on"
+        try:
+            self._push_media(campaign, request.user)
+            publish.campaign_publish(campaign=campaign, actor=request.user,
+                                     leave_paused=leave_paused)
+        except ServiceError as exc:
+            labels = _labels(campaign)
+            errors = exc.extra.get("errors") or {}
+            return render(request, "campaigns/_check_result.html", {
+                "campaign": campaign, "refused": exc.message,
+                "items": [(labels.get(k, k), k, errs) for k, errs in errors.items()],
+            })
+        return _status(request, campaign)
+
+    def _push_media(self, campaign, actor) -> None:
+        """Media-library assets the creatives use are sent to the account first."""
+        ids = {i for c in campaign.creatives.all() for i in creative_media_ids(c)}
+        if not ids:
+            return
+        from campaigns.media.models import MediaAsset
+        from campaigns.media.selectors import account_media_ready
+        from campaigns.media.services import media_push_to_accounts
+
+        for asset in MediaAsset.objects.filter(pk__in=ids):
+            if not account_media_ready(asset, campaign.ad_account):
+                media_push_to_accounts(asset=asset, actor=actor,
+                                       ad_accounts=[campaign.ad_account])
+                raise ServiceError(f"“{asset.name}” is being sent to the ad account; publish "
+                                   "again once it is ready.")
+
+
+def _status(request, campaign: Campaign, *, refresh: bool = False):
+    campaign.refresh_from_db()
+    if refresh and campaign.graph_id:
+        # On failure the last known statuses are shown; the next poll tries again.
+        with contextlib.suppress(GraphError, ConnectionUnusableError):
+            sync.campaign_status_refresh(campaign=campaign, actor=request.user)
+    job = selectors.publish_job(campaign=campaign)
+    adsets, creatives, ads = selectors.campaign_children(campaign=campaign)
+    settling = any(o.effective_status in ("IN_PROCESS", "PENDING_REVIEW")
+                   for o in [campaign, *adsets, *ads])
+    active_job = job is not None and job.state in ("queued", "running")
+    return render(request, "campaigns/_status.html", {
+        "campaign": campaign, "job": job, "adsets": adsets, "ads": ads,
+        "creatives": creatives, "poll": active_job or settling,
+    })
+
+
+class CampaignStatusView(CampaignPageMixin, View):
+    def get(self, request, campaign_id: int):
+        campaign = self.load("campaign", campaign_id)
+        return _status(request, campaign, refresh=request.GET.get("refresh") == "1")
+
+
+class TargetingSearchView(CampaignPageMixin, View):
+    def get(self, request, ad_account_id: int):
+        ad_account = self.load("ad_account", ad_account_id)
+        kind = request.GET.get("kind", "location")
+        try:
+            results = selectors.targeting_search(ad_account=ad_account, kind=kind,
+                                                 query=request.GET.get("q", ""))
+        except (GraphError, ConnectionUnusableError) as exc:
+            return graph_trouble(request, exc)
+        return render(request, "campaigns/_search_results.html",
+                      {"results": results, "kind": kind,
+                       "target": request.GET.get("target", "interests")[:20]})
+
+
+class AdSetEstimateView(CampaignPageMixin, View):
+    def get(self, request, adset_id: int):
+        adset = self.load("adset", adset_id)
+        try:
+            estimate = selectors.audience_estimate(adset=adset)
+        except ConnectionUnusableError as exc:
+            return graph_trouble(request, exc)
+        return render(request, "campaigns/_estimate.html", {"estimate": estimate})
+
