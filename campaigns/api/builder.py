@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from agency.api.base import AgencyApi
+from agency.api.fields import IdField
 from agency.errors import ServiceError
 from agency.graph import GraphError
 from agency.jobs.api import JobOutput
@@ -62,7 +63,7 @@ class _ObjectOutput(serializers.Serializer):
 
 class AdOutput(_ObjectOutput):
     adset_id = serializers.IntegerField()
-    creative_id = serializers.IntegerField(allow_null=True)
+    creative_id = IdField(allow_null=True)
     desired_status = serializers.CharField()
     tracking_specs = serializers.JSONField()
     review_feedback = serializers.JSONField()
@@ -96,7 +97,7 @@ class AdSetOutput(_ObjectOutput):
 
 
 class CampaignOutput(_ObjectOutput):
-    ad_account_id = serializers.IntegerField()
+    ad_account_id = IdField()
     currency = serializers.CharField(source="ad_account.currency")
     objective = serializers.CharField()
     special_ad_categories = serializers.JSONField()
@@ -212,7 +213,7 @@ class CreativeInput(serializers.Serializer):
 
 class AdInput(serializers.Serializer):
     name = serializers.CharField(max_length=400, required=False)
-    creative_id = serializers.IntegerField(required=False, allow_null=True)
+    creative_id = IdField(required=False, allow_null=True)
     desired_status = serializers.ChoiceField(choices=["ACTIVE", "PAUSED"], required=False)
     tracking_specs = serializers.ListField(child=serializers.DictField(), max_length=20,
                                            required=False)
@@ -238,7 +239,7 @@ def _require(api: AgencyApi, capability: Capability) -> None:
 
 class CampaignListApi(AgencyApi):
     class InputSerializer(CampaignInput):
-        ad_account_id = serializers.IntegerField()
+        ad_account_id = IdField()
         name = serializers.CharField(max_length=400)
         with_children = serializers.BooleanField(default=True)
 

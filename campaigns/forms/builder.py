@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from agency.ids import IdModelChoiceField
 from campaigns.models import Objective
 from campaigns.validation import rules
 
@@ -344,7 +345,7 @@ class CreativeStepForm(forms.Form):
 
 class AdStepForm(forms.Form):
     name = forms.CharField(max_length=400)
-    creative = forms.ModelChoiceField(queryset=None, required=False, empty_label="Choose…")
+    creative = IdModelChoiceField(queryset=None, required=False, empty_label="Choose…")
     desired_status = forms.ChoiceField(choices=[("ACTIVE", "Active once published"),
                                                 ("PAUSED", "Paused")], label="Status")
 

@@ -16,6 +16,7 @@ from django.views import View
 from accounts.services.graph import ConnectionUnusableError
 from agency.errors import ServiceError
 from agency.graph import GraphError
+from agency.ids import parse_id
 from campaigns import selectors
 from campaigns.forms.builder import (
     AdSetStepForm,
@@ -144,10 +145,7 @@ class CampaignBuilderView(CampaignPageMixin, View):
         step = request.GET.get("step", "campaign")
         if step not in STEPS:
             step = "campaign"
-        try:
-            obj_id = int(request.GET.get("obj", "0"))
-        except ValueError:
-            obj_id = 0
+        obj_id = parse_id(request.GET.get("obj")) or 0
         template, context = step_context(self, campaign, step, obj_id)
         if request.headers.get("HX-Request"):
             return render(request, template, context)
