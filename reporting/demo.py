@@ -26,7 +26,7 @@ DEMO_ACCOUNTS = {"Northwind Outfitters": "USD", "Bluebird Coffee": "EUR", "Helio
 
 def _simulator():
     from graph_sim import SimConfig, Simulator
-    from graph_sim.endpoints.insights import insights_state
+    from graph_sim.insights.endpoint import insights_state
 
     sim = Simulator(seed=0, config=SimConfig(clock_start=time.time()))
     insights_state(sim.world).report_run_seconds = 1.0

@@ -1,4 +1,5 @@
-"""Endpoint modules: every module in this package is imported when a Simulator is built."""
+"""Endpoint modules: every module in this package, and the endpoint modules of the feature packages
+(`graph_sim.insights`, `graph_sim.media`), are imported when a Simulator is built."""
 
 from __future__ import annotations
 
@@ -14,14 +15,25 @@ LOAD_ERRORS: dict[str, str] = {}
 _loaded = False
 
 
+# Endpoint modules of the feature packages (grouped by the thing they simulate), each with the
+# name it sorts under among this package's modules, so registration order stays the same.
+FEATURE_ENDPOINTS = {
+    "graph_sim.insights.endpoint": "insights",
+    "graph_sim.media.images": "media",
+    "graph_sim.media.video_ads": "media_video_ads",
+    "graph_sim.media.videos": "media_videos",
+}
+
+
 def load_endpoints() -> None:
-    """Import every `graph_sim.endpoints.*` module once, in name order, so their decorators run."""
+    """Import every endpoint module once, in name order, so their decorators run."""
     global _loaded
     if _loaded:
         return
     _loaded = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        name = f"{__name__}.{info.name}"
+    order = {f"{__name__}.{info.name}": info.name for info in pkgutil.iter_modules(__path__)}
+    order.update(FEATURE_ENDPOINTS)
+    for name in sorted(order, key=order.__getitem__):
         try:
             importlib.import_module(name)
         except Exception as exc:

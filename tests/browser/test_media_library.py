@@ -8,8 +8,8 @@ import pytest
 from django.test import Client as DjangoClient
 
 from campaigns.media.models import AccountMedia, AccountMediaState
-from graph_sim.endpoints.media import media_settings
-from graph_sim.media_formats import build_mp4, build_png
+from graph_sim.media.formats import build_mp4, build_png
+from graph_sim.media.images import media_settings
 from tests.browser.conftest import screenshot
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.media import AdAccountFactory

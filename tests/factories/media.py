@@ -8,7 +8,7 @@ import factory
 from django.core.files.base import ContentFile
 
 from campaigns.media.models import AccountMedia, MediaAsset, MediaKind
-from graph_sim.media_formats import build_png
+from graph_sim.media.formats import build_png
 from tests.factories.agency import AgencyFactory, ClientFactory, UnscopedFactory
 from tests.factories.campaigns import AdAccountFactory
 

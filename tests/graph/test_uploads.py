@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from agency.graph import GraphConnectionError, GraphTransientError, RetryPolicy, upload_video
-from graph_sim.endpoints.media import media_settings
-from graph_sim.media_formats import build_mp4
+from graph_sim.media.formats import build_mp4
+from graph_sim.media.images import media_settings
 
 CHUNK = 2048
 

@@ -2,7 +2,7 @@
 
 import json
 
-from graph_sim.media_formats import build_mp4, build_png
+from graph_sim.media.formats import build_mp4, build_png
 
 
 def _batch(http, ops, token=None, files=None, path="/", **extra):
@@ -155,7 +155,7 @@ def test_omit_response_on_success_false_keeps_the_referenced_answer(http, token,
 
 def test_body_references_chain_a_chunked_video_upload(http, token, demo, sim):
     # core-flows.md §8 item 32: {result=op:$.path} in a form-encoded body; attached_files.
-    from graph_sim.endpoints.media import media_settings
+    from graph_sim.media.images import media_settings
 
     media_settings(sim).chunk_size = 1 << 20
     account = demo["active_ad_account_id"]

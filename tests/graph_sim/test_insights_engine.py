@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from graph_sim.errors import GraphError
-from graph_sim.insights_engine import (
+from graph_sim.insights.engine import (
     AdRecord,
     EngineSettings,
     ReportRun,
@@ -15,7 +15,7 @@ from graph_sim.insights_engine import (
     run_query,
     split_largest_remainder,
 )
-from graph_sim.insights_params import parse_query, preset_range
+from graph_sim.insights.params import parse_query, preset_range
 
 NOW = datetime(2026, 6, 1, 15, 30, tzinfo=UTC)  # 08:30 in Los Angeles, 2026-06-01
 TODAY = date(2026, 6, 1)

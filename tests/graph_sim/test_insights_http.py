@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph_sim.endpoints.insights import insights_state
+from graph_sim.insights.endpoint import insights_state
 from graph_sim.objects.model import AdObject
 
 DAY = 86400.0

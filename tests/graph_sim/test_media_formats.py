@@ -5,7 +5,7 @@ import zlib
 
 import pytest
 
-from graph_sim.media_formats import (
+from graph_sim.media.formats import (
     CorruptVideoError,
     MediaFormatError,
     build_mp4,

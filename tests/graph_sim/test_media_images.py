@@ -7,8 +7,8 @@ import json
 import struct
 import zipfile
 
-from graph_sim.endpoints.media import media_settings
-from graph_sim.media_formats import build_png
+from graph_sim.media.formats import build_png
+from graph_sim.media.images import media_settings
 
 
 def _jpeg(width: int, height: int) -> bytes:

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from graph_sim.media_formats import build_mp4
+from graph_sim.media.formats import build_mp4
 
 
 def _start(http, token, account):

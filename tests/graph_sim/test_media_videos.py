@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from graph_sim.endpoints.media import media_settings
-from graph_sim.media_formats import build_mp4, image_info
+from graph_sim.media.formats import build_mp4, image_info
+from graph_sim.media.images import media_settings
 
 CHUNK = 4096
 

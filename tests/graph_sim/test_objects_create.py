@@ -699,7 +699,7 @@ def test_creative_uses_an_uploaded_image_hash(api, demo):
     # creatives-and-media.md §2.1: image_hash from /adimages
     import base64
 
-    from graph_sim.media_formats import build_png
+    from graph_sim.media.formats import build_png
 
     r = api.post(f"/{api.act}/adimages", bytes=base64.b64encode(build_png(1200, 628)).decode())
     image_hash = next(iter(r.json()["images"].values()))["hash"]
@@ -995,7 +995,7 @@ def test_system_user_can_use_the_client_accounts_page(http, mint, demo):
 def test_video_creative_needs_a_video_of_the_same_account(api, demo):
     # creatives-and-media.md §6.2 item 16 and §2.2 ("video_id must belong to the ad account")
 
-    from graph_sim.media_formats import build_mp4
+    from graph_sim.media.formats import build_mp4
 
     data = build_mp4(duration_seconds=5, width=640, height=360)
     other = Api(api.http, api.token, demo["ad_account_by_currency"]["EUR"])

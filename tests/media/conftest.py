@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_sim.endpoints.media import media_settings
+from graph_sim.media.images import media_settings
 from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.media import AdAccountFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from agency.models import AuditEvent
 from campaigns.media.models import AccountMedia, AccountMediaState, MediaAsset
-from graph_sim.media_formats import build_mp4, build_png
+from graph_sim.media.formats import build_mp4, build_png
 from tests.conftest import login
 from tests.factories.media import AccountMediaFactory
 

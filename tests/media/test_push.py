@@ -21,8 +21,8 @@ from campaigns.media.services import (
     media_push_to_accounts,
     media_upload,
 )
-from graph_sim.endpoints.media import media_settings
-from graph_sim.media_formats import build_mp4, build_png
+from graph_sim.media.formats import build_mp4, build_png
+from graph_sim.media.images import media_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from agency.models import AuditEvent
 from campaigns.media.models import MediaAsset, MediaKind
 from campaigns.media.services import media_upload
 from campaigns.media.validation import MediaRefusedError
-from graph_sim.media_formats import build_mp4, build_png
+from graph_sim.media.formats import build_mp4, build_png
 
 pytestmark = pytest.mark.django_db
 

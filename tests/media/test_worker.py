@@ -11,8 +11,8 @@ from agency.jobs.models import JobState
 from agency.tenancy import agency_scope
 from campaigns.media.models import AccountMedia, AccountMediaState
 from campaigns.media.services import media_push_to_accounts, media_upload
-from graph_sim.endpoints.media import media_settings
-from graph_sim.media_formats import build_mp4
+from graph_sim.media.formats import build_mp4
+from graph_sim.media.images import media_settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

@@ -17,7 +17,7 @@ from tests.factories.reporting import sim_ad_account
 @pytest.fixture
 def sim_clock(graph, monkeypatch):
     """Report runs walk on the simulator clock: polling advances it instead of sleeping."""
-    from graph_sim.endpoints.insights import insights_state
+    from graph_sim.insights.endpoint import insights_state
 
     monkeypatch.setattr(ingest, "poll_sleep", graph.sim.clock.advance)
     insights_state(graph.sim.world).report_run_seconds = 2.0  # two polls per run

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from graph_sim.core import SimRequest, paginate, route
-from graph_sim.endpoints.media import blob, blobs, media_settings
-from graph_sim.endpoints.media_videos import (
+from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
+from graph_sim.media.images import blob, blobs, media_settings
+from graph_sim.media.videos import (
     apply_text_params,
     complete_upload,
     fetch_file_url,
     find_video,
     new_video,
 )
-from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
 
 # ---------------------------------------------------------------------------------------------
 # The newest protocol in the seeds: /video_ads + the rupload URL (creatives-and-media.md §1.3)

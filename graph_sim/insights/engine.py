@@ -1,8 +1,8 @@
 """Insights rows: aggregate the per-day numbers by level, time slice and breakdown; render them.
 
 The engine is pure (no world, no HTTP): it takes plain `AdRecord`s and a validated
-`InsightsQuery` (insights_params.py) and returns Graph-shaped rows; the raw numbers come from
-insights_numbers.py. Groups (level object x time slice x breakdown value) sum counters. Ratios
+`InsightsQuery` (params.py) and returns Graph-shaped rows; the raw numbers come from
+numbers.py. Groups (level object x time slice x breakdown value) sum counters. Ratios
 (ctr, cpc, cpm, frequency, cost per ...) are computed from the sums, never summed. Reach is
 deduplicated by a deterministic estimate (`_dedup`). Report runs (async jobs) are here too: their
 status is a function of the simulator clock. Decisions: graph_sim/DECISIONS.md ("Insights").
@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from graph_sim.errors import GraphError
-from graph_sim.insights_numbers import (
+from graph_sim.insights.numbers import (
     ACTION_ORDER,
     COMPONENTS,
     DERIVED_ACTIONS,
@@ -44,7 +44,7 @@ from graph_sim.insights_numbers import (
     split_largest_remainder,
     topological,
 )
-from graph_sim.insights_params import (
+from graph_sim.insights.params import (
     HOURLY_BREAKDOWNS,
     LEVEL_RANK,
     STATUS_FILTER_FIELDS,

@@ -1,6 +1,6 @@
 """Ad images and the media shared by the upload endpoints: /adimages uploads and library,
 the records of images and videos, the files the simulator serves, the demo library and the
-knobs (creatives-and-media.md §1.1, §6.2). Videos: media_videos.py and media_video_ads.py."""
+knobs (creatives-and-media.md §1.1, §6.2). Videos: videos.py and video_ads.py."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from graph_sim.core import (
     seeder,
 )
 from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
-from graph_sim.media_formats import (
+from graph_sim.media.formats import (
     IMAGE_EXTENSIONS,
     ImageInfo,
     MediaFormatError,
@@ -549,7 +549,7 @@ def _demo_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 @functools.cache
 def _demo_mp4() -> bytes:
-    from graph_sim.media_formats import build_mp4
+    from graph_sim.media.formats import build_mp4
 
     return build_mp4(duration_seconds=15.0, width=1080, height=1920, padding=8192)
 

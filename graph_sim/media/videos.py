@@ -16,7 +16,9 @@ from graph_sim.core import (
     render_fields,
     route,
 )
-from graph_sim.endpoints.media import (
+from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
+from graph_sim.media.formats import CorruptVideoError, MediaFormatError, video_info
+from graph_sim.media.images import (
     AdVideo,
     UploadSession,
     blob,
@@ -26,8 +28,6 @@ from graph_sim.endpoints.media import (
     media_url,
     unknown_object,
 )
-from graph_sim.errors import GraphError, invalid_parameter, missing_parameter
-from graph_sim.media_formats import CorruptVideoError, MediaFormatError, video_info
 
 # ---------------------------------------------------------------------------------------------
 # Videos

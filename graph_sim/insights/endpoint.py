@@ -1,6 +1,6 @@
 """Insights over HTTP: `/<act|campaign|adset|ad>/insights` (sync GET, async POST) and report runs.
 
-The numbers come from graph_sim/insights_engine.py; this module turns the world's ad tree into
+The numbers come from graph_sim/insights/engine.py; this module turns the world's ad tree into
 the engine's `AdRecord`s (`ad_records`), checks parameters, pages rows and keeps report runs.
 core-flows.md §4, reference.md §3.11.
 """
@@ -26,7 +26,7 @@ from graph_sim.core import (
     render_fields,
 )
 from graph_sim.errors import unknown_path
-from graph_sim.insights_engine import (
+from graph_sim.insights.engine import (
     AdRecord,
     EngineSettings,
     QueryResult,
@@ -35,7 +35,7 @@ from graph_sim.insights_engine import (
     run_query,
     today_in,
 )
-from graph_sim.insights_params import InsightsQuery, parse_query
+from graph_sim.insights.params import InsightsQuery, parse_query
 from graph_sim.state import AdAccount, World, get_attr
 
 REPORT_RUN = "adreportrun"

@@ -1,0 +1,2 @@
+"""Insights: the numbers (`numbers`), parameter decoding (`params`), aggregation and report runs
+(`engine`), and the HTTP endpoints (`endpoint`)."""
