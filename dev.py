@@ -59,7 +59,9 @@ def run() -> int:
     say("migrating the database")
     manage("migrate", "--noinput", "-v", "0", env=env)
     say("seeding the demo agency")
-    manage("seed_demo", env=env)
+    # The seeding writes the simulator world the live simulator then serves (same file as
+    # --state below), so the demo connection works against it.
+    manage("seed_demo", "--sim-state", str(ROOT / "var" / "graph-sim-state.pickle"), env=env)
 
     procs: list[subprocess.Popen] = []
     if (ROOT / "graph_sim" / "__main__.py").exists():

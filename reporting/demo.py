@@ -1,12 +1,20 @@
 """Demo insights: the demo agency's clients get the simulator's seeded ad accounts and months of
 daily rows, read by the real ingestion code from an in-process simulator (seed 0, the same world
-`python -m graph_sim` serves), so the dashboards have something to show on first run."""
+`python -m graph_sim` serves), so the dashboards have something to show on first run.
+
+With `state_path` (what `dev.py run` passes: the file the live simulator keeps its world in),
+the seeding starts from that world and writes it back, so the live simulator serves the very
+token and accounts stored here and the demo connection works: "Refresh now", syncs and the
+builder reach it. Without it, the token dies with the in-process simulator and the connection
+is stored disabled."""
 
 from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from agency.crypto import SealedSecret, fingerprint
@@ -24,11 +32,18 @@ DEMO_CONNECTION = "Demo data (offline Graph simulator)"
 DEMO_ACCOUNTS = {"Northwind Outfitters": "USD", "Bluebird Coffee": "EUR", "Helios Solar": "GBP"}
 
 
-def _simulator():
+def _simulator(state_path: Path | None = None):
     from graph_sim import SimConfig, Simulator
     from graph_sim.insights.endpoint import insights_state
+    from graph_sim.persistence import world_load
 
-    sim = Simulator(seed=0, config=SimConfig(clock_start=time.time()))
+    # The app the live simulator is started with (dev.py passes the same settings to it), so
+    # the world written back is one the app's appsecret_proof is valid for.
+    app = {"app_id": settings.META_APP_ID, "app_secret": settings.META_APP_SECRET}
+    sim = Simulator(seed=0, config=SimConfig(
+        clock_start=time.time(), **{k: v for k, v in app.items() if v}))
+    if state_path is not None and world_load(sim, state_path):
+        return sim  # a world this seeding (or the live simulator) wrote before
     insights_state(sim.world).report_run_seconds = 1.0
     for currency, budget in (("USD", 9000), ("EUR", 8000), ("GBP", 7000)):
         act = sim.world.demo["ad_account_by_currency"].get(currency)
@@ -62,22 +77,42 @@ def _sales_campaign(sim, account_id: str, daily_budget: int) -> None:
 
 
 def demo_insights_seed(*, agency: Agency, days: int = 120,
-                       clients: tuple[str, ...] | None = None) -> int:
+                       clients: tuple[str, ...] | None = None,
+                       state_path: str | Path | None = None) -> int:
     """Give each demo client its simulator ad account and `days` of insights (idempotent:
-    accounts that already have rows are left alone). Returns the rows stored."""
+    accounts that already have rows are left alone). Returns the rows stored. With
+    `state_path`, the simulator's world is read from and written back to that file (see the
+    module doc), and the demo connection is live."""
+    from graph_sim.persistence import world_save
     from graph_sim.testing import run_simulator
 
-    sim = _simulator()
+    path = Path(state_path) if state_path else None
+    sim = _simulator(path)
     with run_simulator(sim) as served:  # 127.0.0.1, a free port, for this seeding only
-        return _seed(agency=agency, days=days, clients=clients, sim=sim,
-                     base_url=served.base_url)
+        stored = _seed(agency=agency, days=days, clients=clients, sim=sim,
+                       base_url=served.base_url, live=path is not None)
+    if path is not None:
+        world_save(sim, path)
+    return stored
 
 
-def _seed(*, agency, days, clients, sim, base_url) -> int:
+def _demo_token(sim) -> str:
+    """A system-user token of the world (kept in it, so a live simulator knows it)."""
+    return (sim.mint_token(system_user=True).value if _supports_system(sim)
+            else sim.mint_token().value)
+
+
+def _seed(*, agency, days, clients, sim, base_url, live: bool = False) -> int:
     from accounts.models import ConnectionKind, ConnectionStatus, MetaConnection
 
-    token = sim.mint_token(system_user=True).value if _supports_system(sim) else (
-        sim.mint_token().value)
+    with agency_scope(agency):
+        connection = MetaConnection.objects.filter(label=DEMO_CONNECTION).first()
+    token = None
+    if live and connection is not None and connection.status == ConnectionStatus.ACTIVE:
+        stored_token = connection.access_token.reveal()
+        if stored_token in sim.world.tokens:  # the world on disk still knows it
+            token = stored_token
+    token = token or _demo_token(sim)
     client = GraphClient(access_token=token, app_secret=sim.world.demo["app_secret"],
                          base_url=base_url)
     stored = 0
@@ -85,17 +120,25 @@ def _seed(*, agency, days, clients, sim, base_url) -> int:
     ingest.poll_sleep = sim.clock.advance  # the in-process simulator's clock, never a sleep
     try:
         with agency_scope(agency):
-            connection = MetaConnection.objects.filter(label=DEMO_CONNECTION).first()
             if connection is None:
-                # The token belongs to the in-process simulator of this seeding only: the
-                # connection is disabled so nothing tries it on the live simulator (connect
-                # Meta from the Connections page to refresh for real).
-                connection = MetaConnection.objects.create(
+                connection = MetaConnection(
                     agency=agency, kind=ConnectionKind.SYSTEM_USER, label=DEMO_CONNECTION,
-                    meta_user_name="Demo system user", status=ConnectionStatus.DISABLED,
-                    last_error="Demo data read at seeding time; connect Meta to refresh.",
-                    access_token=SealedSecret.seal(token), token_fingerprint=fingerprint(token),
+                    meta_user_name="Demo system user",
                     scopes=["ads_management", "ads_read", "business_management"])
+            if live:
+                # The live simulator will serve this world, token included.
+                status, last_error = ConnectionStatus.ACTIVE, ""
+            else:
+                # The token belongs to the in-process simulator of this seeding only: nothing
+                # should try it on a live simulator (connect Meta to refresh for real).
+                status = ConnectionStatus.DISABLED
+                last_error = "Demo data read at seeding time; connect Meta to refresh."
+            if connection.pk is None or connection.status != status or (
+                    connection.token_fingerprint != fingerprint(token)):
+                connection.access_token = SealedSecret.seal(token)
+                connection.token_fingerprint = fingerprint(token)
+                connection.status, connection.last_error = status, last_error
+                connection.save()
             for client_name, currency in DEMO_ACCOUNTS.items():
                 if clients is not None and client_name not in clients:
                     continue

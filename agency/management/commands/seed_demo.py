@@ -13,6 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--insights-days", type=int,
                             default=getattr(settings, "DEMO_INSIGHTS_DAYS", 120),
                             help="Days of demo insights per ad account (0: none).")
+        parser.add_argument("--sim-state", default=None,
+                            help="The Graph simulator's state file (python -m graph_sim "
+                                 "--state): the seeding reads and writes that world, so the "
+                                 "demo connection works against the simulator started on it.")
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -26,7 +30,8 @@ class Command(BaseCommand):
             self.stdout.write("  reading demo insights from the Graph simulator (first run: "
                               "a minute or two)…")
             rows = demo_insights_seed(agency=Agency.objects.get(slug="demo-agency"),
-                                      days=options["insights_days"])
+                                      days=options["insights_days"],
+                                      state_path=options["sim_state"])
             self.stdout.write(f"  {rows} insight rows stored")
         for login in logins:
             self.stdout.write(f"  {login.role:<14} {login.email} / {login.password}")
