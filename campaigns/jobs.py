@@ -5,7 +5,7 @@ from __future__ import annotations
 from agency.jobs.registry import QUEUE_MAINTENANCE, QUEUE_PUBLISH, job_kind
 from agency.roles import Capability
 from campaigns import services
-from campaigns.services import publish, sync
+from campaigns.services import bulk_publish, publish, sync
 
 
 @job_kind("adaccounts.refresh", queue=QUEUE_MAINTENANCE, label="Refresh ad accounts from Meta",
@@ -22,3 +22,9 @@ def campaigns_publish(job) -> None:
 @job_kind(sync.SYNC_KIND, queue=QUEUE_MAINTENANCE, label="Sync campaigns from Meta")
 def campaigns_sync(job) -> None:
     sync.sync_job_handler(job)
+
+
+@job_kind(bulk_publish.BULK_PUBLISH_KIND, queue=QUEUE_PUBLISH,
+          label="Publish campaigns to Meta in bulk")
+def campaigns_bulk_publish(job) -> None:
+    bulk_publish.bulk_publish_job_handler(job)

@@ -17,6 +17,7 @@ from agency.services import audit_record
 from campaigns import selectors
 from campaigns.models import Ad, AdCreative, AdSet, Campaign, ConfiguredStatus, PublishState
 from campaigns.services import payloads
+from campaigns.services.gates import publish_gates_check
 from campaigns.services.graph_errors import graph_error_info
 from campaigns.services.versions import object_kind, version_record
 
@@ -57,6 +58,7 @@ def campaign_publish(*, campaign: Campaign, actor, leave_paused: bool | None = N
     from agency.jobs import services as jobs
     from agency.jobs.models import ACTIVE_STATES, Job
 
+    publish_gates_check(campaign=campaign)
     errors = selectors.campaign_tree_errors(campaign=campaign)
     if errors:
         raise CampaignInvalidError("Fix the highlighted fields before publishing.",
@@ -69,16 +71,7 @@ def campaign_publish(*, campaign: Campaign, actor, leave_paused: bool | None = N
         if running is not None:
             raise ConflictError("This campaign is being published already.",
                                 extra={"job_id": running.pk})
-        if leave_paused is not None:
-            locked.leave_paused = leave_paused
-        objects = publish_order(locked)
-        pending = [o for o in objects if not o.graph_id]
-        for obj in pending:  # keys recorded BEFORE any call to Graph
-            if not obj.publish_key:
-                obj.publish_key = _new_key(obj)
-                obj.save(update_fields=["publish_key", "updated_at"])
-        locked.publish_state = PublishState.PUBLISHING
-        locked.save(update_fields=["publish_state", "leave_paused", "updated_at"])
+        pending = publish_prepare(campaign=locked, leave_paused=leave_paused)
         audit_record(agency=locked.agency_id, actor=actor, verb="campaign.publish_start",
                      target=locked, data={"objects": len(pending)})
         job = jobs.job_start(kind=PUBLISH_KIND, actor=actor, target=locked,
@@ -86,6 +79,22 @@ def campaign_publish(*, campaign: Campaign, actor, leave_paused: bool | None = N
                              connection=locked.ad_account.connection)
     campaign.refresh_from_db()
     return job
+
+
+def publish_prepare(*, campaign: Campaign, leave_paused: bool | None = None) -> list[Any]:
+    """Inside the caller's transaction, with the campaign locked: record an idempotency key on
+    every object not yet on Graph (BEFORE any call) and mark the campaign publishing. Returns
+    the objects still to create."""
+    if leave_paused is not None:
+        campaign.leave_paused = leave_paused
+    pending = [o for o in publish_order(campaign) if not o.graph_id]
+    for obj in pending:
+        if not obj.publish_key:
+            obj.publish_key = _new_key(obj)
+            obj.save(update_fields=["publish_key", "updated_at"])
+    campaign.publish_state = PublishState.PUBLISHING
+    campaign.save(update_fields=["publish_state", "leave_paused", "updated_at"])
+    return pending
 
 
 def _create(client, obj: Any, payload: dict[str, Any], campaign: Campaign) -> str:
