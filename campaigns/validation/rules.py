@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from campaigns import money
+
 OBJECTIVES = (
     "OUTCOME_TRAFFIC", "OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_AWARENESS",
     "OUTCOME_ENGAGEMENT", "OUTCOME_APP_PROMOTION",
@@ -117,9 +119,6 @@ ENROLL_STATUSES = ("OPT_IN", "OPT_OUT")
 # Minimum daily budget in minor units when the account has not told us its own
 # (`min_daily_budget` on the ad account, reference.md §2.3): 1.00 in most currencies.
 DEFAULT_MIN_DAILY_MINOR = 100
-ZERO_DECIMAL = frozenset(
-    {"JPY", "KRW", "CLP", "COP", "CRC", "HUF", "ISK", "IDR", "PYG", "TWD", "VND"}
-)
 # reference.md §3.1: spend_cap "minimum value of $100 USD" (only the dollar figure is given).
 SPEND_CAP_MIN_USD_MINOR = 100 * 100
 
@@ -131,4 +130,4 @@ URL_TAGS_RE = re.compile(r"^[^?&=\s]+=[^&\s]*(&[^?&=\s]+=[^&\s]*)*$")
 
 
 def minor_per_major(currency: str) -> int:
-    return 1 if currency.upper() in ZERO_DECIMAL else 100
+    return money.minor_per_major(currency)
