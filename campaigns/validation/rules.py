@@ -70,6 +70,14 @@ PROMOTED_OBJECT_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("OUTCOME_APP_PROMOTION", "VALUE"): ("application_id", "object_store_url"),
 }  # fmt: skip
 
+# creatives-and-media.md §5 (OUTCOME_SALES row): the standard pixel events a website conversion
+# ad set optimises for (`promoted_object.custom_event_type`).
+PIXEL_EVENTS = (
+    "PURCHASE", "ADD_TO_CART", "INITIATED_CHECKOUT", "ADD_PAYMENT_INFO", "ADD_TO_WISHLIST",
+    "CONTENT_VIEW", "COMPLETE_REGISTRATION", "LEAD", "DONATE", "START_TRIAL", "SUBSCRIBE",
+    "SEARCH", "OTHER",
+)  # fmt: skip
+
 # Ages Meta lets advertisers target (18-65; 65 means 65+).
 AGE_MIN, AGE_MAX = 18, 65
 
