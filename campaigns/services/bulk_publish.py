@@ -24,9 +24,67 @@ from campaigns.services.publish import (
 
 BULK_PUBLISH_KIND = "campaigns.bulk_publish"
 
+# The documented limits the bulk engine plans with (seeds/async-and-batch-requests.txt):
+SYNC_BATCH_MAX = 50  # "Each batched request can contain a maximum of 50 requests."
+ASYNC_REQUESTS_MAX = 1000  # Batch API: "Each API call can have a maximum of 1000 requests."
+# The seeds give no separate cap for ad_specs in one async ad request set; the same 1,000 per
+# call is assumed (graph_sim/DECISIONS.md, "Async ad request sets: size").
+AD_REQUEST_SET_MAX = 1000
+# A finished async set is read back in one call: GET /<set>/requests?limit=1000.
+ASYNC_READ_PAGE = 1000
+
 
 class BulkPublishError(ServiceError):
     code = "bulk_publish_invalid"
+
+
+def _ceil(n: int, size: int) -> int:
+    return -(-max(0, n) // size)
+
+
+def _sync_batches(n: int, *, per_parent: int = 0) -> int:
+    """Sync batches of 50. Ad sets: "Batch requests cannot include multiple Adsets under the
+    same Campaign", so a batch holds one ad set per campaign at most."""
+    return max(_ceil(n, SYNC_BATCH_MAX), per_parent if n else 0)
+
+
+def _async_calls(n: int, size: int) -> int:
+    """One POST per set of `size` and, at the least, one read of its requests once Graph has
+    finished them (each page of ASYNC_READ_PAGE results one call)."""
+    sets = _ceil(n, size)
+    return sets + sets * _ceil(min(n, size), ASYNC_READ_PAGE) if n else 0
+
+
+def bulk_publish_minimum_calls(*, campaigns: int, adsets: int, creatives: int, ads: int,
+                               accounts: int = 1, switch_on: bool = True) -> dict:
+    """The fewest Graph calls the documented limits allow to publish this many objects.
+
+    Each dependency level (campaigns → ad sets → creatives → ads, then ads switched on) is its
+    own round, per ad account. A level goes in sync batches of 50 (answers in the same call) or
+    in async sets of 1,000 (one POST plus one read of the results), whichever is fewer calls;
+    ads may go through async ad request sets. Returns the calls per level, the way each level
+    is sent (`via`), and `total`.
+    """
+    accounts = max(1, int(accounts))
+
+    def per_account(n: int) -> int:
+        return _ceil(n, accounts)
+
+    levels = {
+        "campaigns": (per_account(campaigns), 0, ASYNC_REQUESTS_MAX),
+        "adsets": (per_account(adsets), _ceil(adsets, max(1, campaigns)), ASYNC_REQUESTS_MAX),
+        "creatives": (per_account(creatives), 0, ASYNC_REQUESTS_MAX),
+        "ads": (per_account(ads), 0, AD_REQUEST_SET_MAX),
+        "ads_on": (per_account(ads) if switch_on else 0, 0, ASYNC_REQUESTS_MAX),
+    }
+    calls: dict = {}
+    via: dict = {}
+    for level, (n, per_parent, size) in levels.items():
+        sync, asynchronous = _sync_batches(n, per_parent=per_parent), _async_calls(n, size)
+        best = "batch" if sync <= asynchronous else "async"
+        calls[level] = min(sync, asynchronous) * accounts
+        via[level] = best if n else None
+    return {**calls, "via": via, "total": sum(calls.values())}
 
 
 def _busy_campaign_ids(campaign_ids: set[int]) -> set[int]:
