@@ -459,4 +459,67 @@ def _wait_for_our_sets(client: GraphClient, act: str, *, poll_every: float = 10.
         client.sleep(poll_every)
 
 
-__all__ = ["CreateOutcome", "CreateSpec", "graph_create_many"]
+# ---------------------------------------------------------------------------------------------
+# Updates that set a value (safe to repeat): many in few calls
+
+
+def graph_update_many(
+    *,
+    client: GraphClient,
+    account_id: str,
+    updates: Sequence[tuple[str, Mapping[str, Any]]],
+    on_result: Callable[[dict[str, GraphError | None]], None] | None = None,
+    poll_every: float = 10.0,
+    timeout: float = 3600.0,
+) -> dict[str, GraphError | None]:
+    """`POST /<id>` with each update's data, in a sync batch (≤ 50) or async batch requests of
+    1,000. Returns Graph's error (None: applied) by object id; an object without an answer
+    raises (the updates set values, so the caller simply runs them again)."""
+    act = account_id if str(account_id).startswith("act_") else f"act_{account_id}"
+    out: dict[str, GraphError | None] = {}
+    if not updates:
+        return out
+    if len(updates) <= MAX_BATCH:
+        results = run_batch(client, [BatchRequest("POST", gid, data) for gid, data in updates])
+        for (graph_id, _data), result in zip(updates, results, strict=True):
+            if result.timed_out or (result.error is not None and result.error.is_transient):
+                raise GraphTransientError(f"no answer for the update of {graph_id}")
+            out[graph_id] = result.error
+        if on_result is not None:
+            on_result(out)
+        return out
+    for start in range(0, len(updates), MAX_ASYNC_BATCH):
+        chunk = updates[start:start + MAX_ASYNC_BATCH]
+        names = {f"u{index}": graph_id for index, (graph_id, _d) in enumerate(chunk)}
+        set_id = async_batch_create(
+            client, account_id=act, name=f"{SET_PREFIX} update {uuid.uuid4().hex[:12]}",
+            requests=[BatchRequest("POST", gid, data, f"u{index}")
+                      for index, (gid, data) in enumerate(chunk)])
+        deadline = time.monotonic() + timeout
+        while names:
+            fresh: dict[str, GraphError | None] = {}
+            for request in client.iterate(f"{set_id}/requests", params={"limit": 1000},
+                                          fields="status,result,input"):
+                status = str(request.get("status") or "").upper()
+                name = _request_name(request.get("input"))
+                if name not in names or status not in FINAL:
+                    continue
+                result = request.get("result") if isinstance(request.get("result"), dict) else {}
+                if status == "SUCCESS":
+                    fresh[names.pop(name)] = None
+                elif status == "ERROR" and int(result.get("error_code") or 1) not in (
+                        _UNSETTLED_CODES):
+                    fresh[names.pop(name)] = _error(result)
+                else:
+                    raise GraphTransientError(f"no answer for the update of {names[name]}")
+            out.update(fresh)
+            if fresh and on_result is not None:
+                on_result(fresh)
+            if names:
+                if time.monotonic() >= deadline:
+                    raise GraphTransientError(f"async set {set_id} not finished in time")
+                client.sleep(poll_every)
+    return out
+
+
+__all__ = ["CreateOutcome", "CreateSpec", "graph_create_many", "graph_update_many"]
