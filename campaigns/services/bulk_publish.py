@@ -369,3 +369,52 @@ def bulk_publish_run(*, job, actor=None) -> dict:
 def bulk_publish_job_handler(job) -> None:
     """The job's body: the bulk engine (bulk_publish_run)."""
     bulk_publish_run(job=job, actor=job.started_by)
+
+
+def bulk_publish_retry_failed(*, job, actor):
+    """Start a new bulk job for what a finished one left out: objects Meta refused (they get
+    fresh keys, since nothing was created) and everything below them. Objects already on Meta
+    are not sent again."""
+    from agency.jobs.models import Job
+
+    if job.kind != BULK_PUBLISH_KIND:
+        raise BulkPublishError("Only a bulk publish can be retried this way.")
+    job = Job.objects.get(pk=job.pk)
+    if not job.is_final:
+        raise ConflictError("This bulk publish is still running; retry once it has finished.",
+                            extra={"job_id": job.pk})
+    ids = [int(pk) for pk in job.params.get("campaign_ids", [])]
+    todo = [c for c in Campaign.objects.select_related("ad_account").filter(pk__in=ids)
+            .order_by("pk") if any(not o.graph_id for o in publish_order(c))]
+    if not todo:
+        raise BulkPublishError("Nothing to retry: every object of this launch is on Meta.")
+    retry = bulk_publish_start(campaigns=todo, actor=actor,
+                               leave_paused=bool(job.params.get("leave_paused", False)))
+    audit_record(agency=job.agency_id, actor=actor, verb="campaign.bulk_publish_retry",
+                 target=job, data={"retry_job": retry.pk, "campaigns": [c.pk for c in todo]})
+    return retry
+
+
+def bulk_publish_progress(*, job) -> dict:
+    """What the job page and the API show (a read): per kind, how many objects are on Meta
+    (`created`), refused by Meta (`failed`) or not sent yet (`pending`), and the refused
+    objects with Meta's message."""
+    ids = [int(pk) for pk in job.params.get("campaign_ids", [])]
+    counts = {level: {"created": 0, "failed": 0, "pending": 0} for level in LEVELS}
+    failed = []
+    for campaign in Campaign.objects.filter(pk__in=ids).order_by("pk"):
+        for obj in publish_order(campaign):
+            kind = object_kind(obj)
+            if obj.graph_id:
+                counts[kind]["created"] += 1
+            elif obj.graph_error:
+                counts[kind]["failed"] += 1
+                failed.append({"kind": kind, "id": obj.pk, "name": obj.name,
+                               "campaign_id": campaign.pk,
+                               "message": obj.graph_error.get("message", ""),
+                               "field": obj.graph_error.get("field", "")})
+            else:
+                counts[kind]["pending"] += 1
+    return {"counts": counts, "failed": failed,
+            "can_retry": job.is_final and any(
+                c["failed"] or c["pending"] for c in counts.values())}

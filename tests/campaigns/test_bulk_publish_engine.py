@@ -11,7 +11,13 @@ from agency.jobs.models import JobState
 from agency.jobs.runner import job_execute
 from agency.models import GraphWrite
 from campaigns.models import Ad, AdCreative, AdSet, Campaign
-from campaigns.services.bulk_publish import bulk_publish_minimum_calls, bulk_publish_start
+from campaigns.services.bulk_publish import (
+    BulkPublishError,
+    bulk_publish_minimum_calls,
+    bulk_publish_progress,
+    bulk_publish_retry_failed,
+    bulk_publish_start,
+)
 from campaigns.services.drafts import campaign_draft_create, draft_update
 from graph_sim.objects.model import objects_of
 
@@ -107,3 +113,73 @@ def test_thousand_ads_publish_in_the_minimum_number_of_calls(scoped, quick_async
     assert set(Ad.objects.values_list("status", flat=True)) == {"ACTIVE"}
     assert set(Campaign.objects.values_list("publish_state", flat=True)) == {"published"}
     assert GraphWrite.objects.filter(state="done").count() == 10 + 100 + 20 + 1000
+
+
+def test_refused_objects_are_listed_and_retry_sends_only_them(scoped, quick_async, sim_account,
+                                                             demo, manager):
+    graph = quick_async
+    drafts = build(sim_account, manager.user, demo, campaigns=2, adsets=2, ads=2, prefix="Part")
+    graph.sim.faults.add("error", method="POST", path="/act_*/adsets", times=1, code=100,
+                         message="Invalid parameter: the audience is too narrow")
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED  # finished, with its failures counted and listed
+    assert job.failed == 1 + 2  # the refused ad set and its two ads (never sent)
+    assert "audience is too narrow" in job.errors[0]["message"]
+    progress = bulk_publish_progress(job=job)
+    assert progress["counts"]["adset"] == {"created": 3, "failed": 1, "pending": 0}
+    assert progress["counts"]["ad"] == {"created": 6, "failed": 0, "pending": 2}
+    [refused] = progress["failed"]
+    assert refused["kind"] == "adset" and "too narrow" in refused["message"]
+    assert progress["can_retry"]
+    refused_set = AdSet.objects.get(pk=refused["id"])
+    assert refused_set.publish_key == ""  # nothing was created: the retry gets a fresh key
+    assert Campaign.objects.get(pk=refused_set.campaign_id).publish_state == "failed"
+    with pytest.raises(BulkPublishError):
+        bulk_publish_start(campaigns=[], actor=manager.user)
+
+    retry = bulk_publish_retry_failed(job=job, actor=manager.user)
+    assert retry.params["campaign_ids"] == [refused_set.campaign_id]
+    job_execute(job_id=retry.pk)
+
+    retry.refresh_from_db()
+    assert retry.state == JobState.SUCCEEDED and retry.failed == 0, retry.errors
+    assert retry.total == 1 + 2 + 1  # the ad set, its two ads, the switch-on step
+    assert len(on_graph(graph, sim_account, "adset", "Part")) == 4
+    assert len(on_graph(graph, sim_account, "ad", "Part")) == 8
+    assert set(Campaign.objects.values_list("publish_state", flat=True)) == {"published"}
+    assert not bulk_publish_progress(job=job)["can_retry"]
+    with pytest.raises(BulkPublishError):
+        bulk_publish_retry_failed(job=retry, actor=manager.user)
+
+
+def test_cancel_stops_between_rounds_and_keeps_what_exists(scoped, quick_async, sim_account,
+                                                          demo, manager, monkeypatch):
+    from agency.jobs.services import job_cancel
+    from campaigns.services import bulk_publish
+
+    graph = quick_async
+    drafts = build(sim_account, manager.user, demo, campaigns=2, adsets=1, ads=2, prefix="Stop")
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+    real = bulk_publish._send_level
+
+    def send_then_cancel(client, job, account, level, objs, campaigns):
+        real(client, job, account, level, objs, campaigns)
+        if level == "adset":
+            job_cancel(job=job, actor=manager.user)  # the user presses Cancel meanwhile
+
+    monkeypatch.setattr(bulk_publish, "_send_level", send_then_cancel)
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.CANCELLED
+    assert len(on_graph(graph, sim_account, "campaign", "Stop")) == 2
+    assert len(on_graph(graph, sim_account, "adset", "Stop")) == 2
+    assert on_graph(graph, sim_account, "ad", "Stop") == []
+    assert AdSet.objects.exclude(graph_id="").count() == 2
+    assert not Ad.objects.exclude(graph_id="").exists()
+    progress = bulk_publish_progress(job=job)
+    assert progress["counts"]["ad"]["pending"] == 4 and progress["can_retry"]
