@@ -477,49 +477,66 @@ def graph_update_many(
     raises (the updates set values, so the caller simply runs them again)."""
     act = account_id if str(account_id).startswith("act_") else f"act_{account_id}"
     out: dict[str, GraphError | None] = {}
-    if not updates:
-        return out
-    if len(updates) <= MAX_BATCH:
-        results = run_batch(client, [BatchRequest("POST", gid, data) for gid, data in updates])
-        for (graph_id, _data), result in zip(updates, results, strict=True):
-            if result.timed_out or (result.error is not None and result.error.is_transient):
-                raise GraphTransientError(f"no answer for the update of {graph_id}")
-            out[graph_id] = result.error
-        if on_result is not None:
-            on_result(out)
-        return out
-    for start in range(0, len(updates), MAX_ASYNC_BATCH):
-        chunk = updates[start:start + MAX_ASYNC_BATCH]
-        names = {f"u{index}": graph_id for index, (graph_id, _d) in enumerate(chunk)}
-        set_id = async_batch_create(
-            client, account_id=act, name=f"{SET_PREFIX} update {uuid.uuid4().hex[:12]}",
-            requests=[BatchRequest("POST", gid, data, f"u{index}")
-                      for index, (gid, data) in enumerate(chunk)])
-        deadline = time.monotonic() + timeout
-        while names:
-            fresh: dict[str, GraphError | None] = {}
-            for request in client.iterate(f"{set_id}/requests", params={"limit": 1000},
-                                          fields="status,result,input"):
-                status = str(request.get("status") or "").upper()
-                name = _request_name(request.get("input"))
-                if name not in names or status not in FINAL:
-                    continue
-                result = request.get("result") if isinstance(request.get("result"), dict) else {}
-                if status == "SUCCESS":
-                    fresh[names.pop(name)] = None
-                elif status == "ERROR" and int(result.get("error_code") or 1) not in (
-                        _UNSETTLED_CODES):
-                    fresh[names.pop(name)] = _error(result)
-                else:
-                    raise GraphTransientError(f"no answer for the update of {names[name]}")
-            out.update(fresh)
-            if fresh and on_result is not None:
-                on_result(fresh)
-            if names:
-                if time.monotonic() >= deadline:
-                    raise GraphTransientError(f"async set {set_id} not finished in time")
-                client.sleep(poll_every)
+    todo = list(updates)
+    for _round in range(MAX_ROUNDS):
+        if not todo:
+            break
+        again: list[tuple[str, Mapping[str, Any]]] = []
+        if len(todo) <= MAX_BATCH:
+            _update_batch(client, todo, out, again, on_result)
+        else:
+            for start in range(0, len(todo), MAX_ASYNC_BATCH):
+                _update_async(client, act, todo[start:start + MAX_ASYNC_BATCH], out, again,
+                              on_result, poll_every, timeout)
+        todo = again
+    if todo:
+        raise GraphTransientError(f"no answer for {len(todo)} update(s), e.g. of {todo[0][0]}")
     return out
+
+
+def _update_batch(client, todo, out, again, on_result) -> None:
+    results = run_batch(client, [BatchRequest("POST", gid, data) for gid, data in todo])
+    fresh: dict[str, GraphError | None] = {}
+    for update, result in zip(todo, results, strict=True):
+        if result.timed_out or (result.error is not None and (
+                result.error.is_transient or isinstance(result.error, GraphThrottleError))):
+            again.append(update)
+        else:
+            fresh[update[0]] = result.error
+    out.update(fresh)
+    if fresh and on_result is not None:
+        on_result(fresh)
+
+
+def _update_async(client, act, chunk, out, again, on_result, poll_every, timeout) -> None:
+    names = {f"u{index}": update for index, update in enumerate(chunk)}
+    set_id = async_batch_create(
+        client, account_id=act, name=f"{SET_PREFIX} update {uuid.uuid4().hex[:12]}",
+        requests=[BatchRequest("POST", gid, data, f"u{index}")
+                  for index, (gid, data) in enumerate(chunk)])
+    deadline = time.monotonic() + timeout
+    while names:
+        fresh: dict[str, GraphError | None] = {}
+        for request in client.iterate(f"{set_id}/requests", params={"limit": 1000},
+                                      fields="status,result,input"):
+            status = str(request.get("status") or "").upper()
+            name = _request_name(request.get("input"))
+            if name not in names or status not in FINAL:
+                continue
+            result = request.get("result") if isinstance(request.get("result"), dict) else {}
+            if status == "SUCCESS":
+                fresh[names.pop(name)[0]] = None
+            elif status == "ERROR" and int(result.get("error_code") or 1) not in _UNSETTLED_CODES:
+                fresh[names.pop(name)[0]] = _error(result)
+            else:
+                again.append(names.pop(name))
+        out.update(fresh)
+        if fresh and on_result is not None:
+            on_result(fresh)
+        if names:
+            if time.monotonic() >= deadline:
+                raise GraphTransientError(f"async set {set_id} not finished in time")
+            client.sleep(poll_every)
 
 
 __all__ = ["CreateOutcome", "CreateSpec", "graph_create_many", "graph_update_many"]

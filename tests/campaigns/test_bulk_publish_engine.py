@@ -9,7 +9,7 @@ import pytest
 
 from agency.jobs.models import JobState
 from agency.jobs.runner import job_execute
-from agency.models import GraphWrite
+from agency.models import AuditEvent, GraphWrite
 from campaigns.models import Ad, AdCreative, AdSet, Campaign
 from campaigns.services.bulk_publish import (
     BulkPublishError,
@@ -81,6 +81,7 @@ def top_level_calls(graph, since: int) -> list:
 
 
 def on_graph(graph, account, kind, prefix):
+    kind = "adcreative" if kind == "creative" else kind
     return [o for o in objects_of(graph.sim.world, kind, account.account_id)
             if str(o.name).startswith(prefix)]
 
@@ -183,3 +184,45 @@ def test_cancel_stops_between_rounds_and_keeps_what_exists(scoped, quick_async, 
     assert not Ad.objects.exclude(graph_id="").exists()
     progress = bulk_publish_progress(job=job)
     assert progress["counts"]["ad"]["pending"] == 4 and progress["can_retry"]
+
+
+def run_until_final(job, attempts=60):
+    """What the task does: run, and run again when the runner asks for a retry."""
+    for retries in range(attempts):
+        outcome = job_execute(job_id=job.pk, retries=retries)
+        if outcome.retry_in is None:
+            break
+    job.refresh_from_db()
+    return job
+
+
+def test_ten_percent_faults_leave_exactly_one_of_each_object(scoped, quick_async, sim_account,
+                                                            demo, manager):
+    """Transient errors before Graph acts, and after it acted (answer lost, connection dropped),
+    on about one call in ten, batch operations and async requests included."""
+    graph = quick_async
+    drafts = build(sim_account, manager.user, demo, campaigns=2, adsets=3, ads=20, creatives=2,
+                   prefix="Fault")  # 120 ads: ad sets, ads and switch-on go async
+    graph.sim.faults.add("transient", rate=0.04)
+    graph.sim.faults.add("transient", method="POST", after_apply=True, rate=0.04)
+    graph.sim.faults.add("drop", method="POST", after_apply=True, rate=0.02)
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+    job = run_until_final(job)
+    fired = [p.fired for p in graph.sim.faults.plans]
+    graph.sim.faults.clear()
+
+    assert job.state == JobState.SUCCEEDED, job.errors
+    assert all(fired) and sum(fired) >= 5, fired  # each kind of fault hit some calls
+    assert AuditEvent.objects.filter(verb="graph_write.reconciled").exists()
+    for kind, count in (("campaign", 2), ("adset", 6), ("creative", 4), ("ad", 120)):
+        names = [o.name for o in on_graph(graph, sim_account, kind, "Fault")]
+        assert len(names) == len(set(names)) == count, (kind, len(names))
+        assert _model(kind).objects.exclude(graph_id="").count() == count
+    graph_ids = list(Ad.objects.values_list("graph_id", flat=True))
+    assert sorted(graph_ids) == sorted(o.id for o in on_graph(graph, sim_account, "ad", "Fault"))
+    assert job.failed == 0 and job.done == job.total
+
+
+def _model(kind):
+    return {"campaign": Campaign, "adset": AdSet, "creative": AdCreative, "ad": Ad}[kind]
