@@ -16,6 +16,7 @@ from agency.services import audit_record
 from campaigns import selectors
 from campaigns.launches import naming
 from campaigns.launches.models import BatchSource, LaunchBatch, LaunchTemplate, TemplateKind
+from campaigns.launches.services.trees import NewAdSet, NewCampaign, trees_create
 from campaigns.launches.snapshots import (
     ADSET_FIELDS,
     CREATIVE_FIELDS,
@@ -26,13 +27,9 @@ from campaigns.launches.snapshots import (
     targeting_join,
 )
 from campaigns.models import (
-    Ad,
-    AdCreative,
     AdSet,
     Campaign,
     ConfiguredStatus,
-    ObjectVersion,
-    PublishState,
 )
 from campaigns.validation import AccountFacts, adset_errors, campaign_errors, rules
 from campaigns.validation import creative_errors as builder_creative_errors
@@ -348,43 +345,23 @@ def variants_generate(*, base: Campaign, choice: VariantInput, actor, source: st
     if plan.errors:
         raise VariantPlanError("Fix the plan before generating.", extra={"errors": plan.errors})
     account = base.ad_account
-    common = {"agency_id": base.agency_id, "ad_account_id": account.pk, "created_by": actor}
+    trees = []
+    for planned in plan.campaigns:
+        used = sorted({ad.creative for a in planned.adsets for ad in a.ads})
+        local = {index: i for i, index in enumerate(used)}
+        trees.append(NewCampaign(
+            values={"name": planned.name,
+                    **{f: copy.deepcopy(getattr(base, f)) for f in _CAMPAIGN_COPIED}},
+            creatives=[{k: copy.deepcopy(plan.creatives[index].value[k])
+                        for k in CREATIVE_FIELDS if k in plan.creatives[index].value}
+                       for index in used],
+            adsets=[NewAdSet(values={**_adset_values(plan, a.audience, a.placement),
+                                     "name": a.name},
+                             ads=[({"name": ad.name}, local[ad.creative]) for ad in a.ads])
+                    for a in planned.adsets]))
     with transaction.atomic():
-        campaigns = Campaign.objects.bulk_create([
-            Campaign(name=c.name, status=ConfiguredStatus.ACTIVE,
-                     publish_state=PublishState.DRAFT, **common,
-                     **{f: copy.deepcopy(getattr(base, f)) for f in _CAMPAIGN_COPIED})
-            for c in plan.campaigns])
-        creatives, adsets = [], []
-        for campaign, planned in zip(campaigns, plan.campaigns, strict=True):
-            used = sorted({ad.creative for a in planned.adsets for ad in a.ads})
-            for index in used:
-                spec = plan.creatives[index].value
-                creatives.append(AdCreative(campaign_id=campaign.pk, status=ConfiguredStatus.ACTIVE,
-                                            **common, **{k: copy.deepcopy(spec[k])
-                                                         for k in CREATIVE_FIELDS if k in spec}))
-                creatives[-1]._index = index
-            for a in planned.adsets:
-                adsets.append(AdSet(campaign_id=campaign.pk, status=ConfiguredStatus.ACTIVE,
-                                    **common, **{**_adset_values(plan, a.audience, a.placement),
-                                                 "name": a.name}))
-        creatives = _bulk(AdCreative, creatives)
-        adsets = AdSet.objects.bulk_create(adsets)
-        by_campaign: dict[tuple[int, int], int] = {
-            (c.campaign_id, c._index): c.pk for c in creatives}
-        ads = []
-        planned_adsets = [a for c in plan.campaigns for a in c.adsets]
-        for adset, planned in zip(adsets, planned_adsets, strict=True):
-            for ad in planned.ads:
-                ads.append(Ad(adset_id=adset.pk, creative_id=by_campaign[(adset.campaign_id,
-                                                                          ad.creative)],
-                              name=ad.name, status=ConfiguredStatus.PAUSED,
-                              desired_status=ConfiguredStatus.ACTIVE, **common))
-        ads = Ad.objects.bulk_create(ads, batch_size=500)
-        _versions(campaigns, "campaign", actor, source, extra={"variant_of": [None, base.pk]})
-        _versions(adsets, "adset", actor, source)
-        _versions(creatives, "creative", actor, source)
-        _versions(ads, "ad", actor, source)
+        campaigns = trees_create(ad_account=account, trees=trees, actor=actor, source=source,
+                                 campaign_diff={"variant_of": [None, base.pk]})
         batch = LaunchBatch.objects.create(
             agency_id=base.agency_id, ad_account=account, source=BatchSource.VARIANTS,
             name=f"Variants of {base.name}"[:400], counts=plan.counts, created_by=actor)
@@ -393,19 +370,3 @@ def variants_generate(*, base: Campaign, choice: VariantInput, actor, source: st
                      target=batch, data={"base": base.pk, **plan.counts})
     return batch
 
-
-def _bulk(model, objects: list) -> list:
-    indexes = [getattr(o, "_index", None) for o in objects]
-    created = model.objects.bulk_create(objects, batch_size=500)
-    for obj, index in zip(created, indexes, strict=True):
-        obj._index = index
-    return created
-
-
-def _versions(objects, kind: str, actor, source: str, extra: dict | None = None) -> None:
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    ObjectVersion.objects.bulk_create([
-        ObjectVersion(agency_id=o.agency_id, object_kind=kind, object_id=o.pk,
-                      actor_id=actor_id, source=source,
-                      diff={"created": [None, o.name], **(extra or {})})
-        for o in objects], batch_size=500)
