@@ -14,3 +14,6 @@ def draft(agency, client_a):
                    adset__campaign__name="Spring", adset__name="Base set",
                    creative__name="Boots")
     return ad.adset.campaign
+
+
+from tests.campaigns.conftest import demo, sim_account, sim_token  # noqa: E402,F401
