@@ -199,6 +199,15 @@ def _rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
                      "_extra": len(values) > len(header)} for line, values in rows]
 
 
+def csv_rows_by_number(data: bytes) -> dict[int, dict[str, str]]:
+    """The file's rows by row number (for showing a row next to its errors)."""
+    try:
+        _, rows = _rows(_decode(data))
+    except CsvImportError:
+        return {}
+    return {row["_row"]: {c: row.get(c, "") for c in COLUMN_NAMES} for row in rows}
+
+
 # --- cells ----------------------------------------------------------------------------------
 
 class _Cell(Exception):
