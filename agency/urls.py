@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("campaigns.media.urls")),
+    path("launches/", include("campaigns.launches.urls")),
     path("jobs/", include("agency.jobs.urls")),
     path("api/", include("agency.api.urls")),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from agency.api import views
 from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
+from campaigns.launches.api_urls import urlpatterns as launches_api_urls
 from campaigns.media import api as media_api
 from reporting import api as reporting_api
 
@@ -66,3 +67,5 @@ urlpatterns = [
     path("v1/jobs/<int:job_id>/cancel/", jobs_api.JobCancelApi.as_view(), name="job-cancel"),
     path("v1/insights/", reporting_api.InsightListApi.as_view(), name="insight-list"),
 ]
+
+urlpatterns += launches_api_urls
