@@ -25,6 +25,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("", include("campaigns.media.urls")),
     path("jobs/", include("agency.jobs.urls")),
+    path("approvals/", include("campaigns.approvals.urls")),
     path("api/", include("agency.api.urls")),
     path("admin/", admin.site.urls),
 ]
