@@ -91,8 +91,8 @@ def approval_notices(*, agency) -> QuerySet[ApprovalRequest]:
 
 
 def sendable_drafts(*, agency) -> QuerySet[Campaign]:
-    """Drafts that may be sent for approval, newest first."""
+    """Drafts that may be sent for approval, by client, newest first."""
     return (Campaign.objects.filter(agency=agency)
             .exclude(publish_state__in=[PublishState.PUBLISHED, PublishState.PUBLISHING])
             .select_related("ad_account__client").order_by("ad_account__client__name",
-                                                            "-created_at")[:200])
+                                                            "-created_at"))

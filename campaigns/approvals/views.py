@@ -56,7 +56,7 @@ class ApprovalListView(ApprovalPageMixin, View):
         context["past"] = approvals.exclude(state=ApprovalState.PENDING)[:50]
         if self.is_staff:
             drafts = selectors.sendable_drafts(agency=self.agency)
-            context["drafts"] = drafts
+            context["drafts"] = drafts[:200]
             context["send_form"] = ApprovalSendForm(drafts=drafts)
             policies = dict(ClientApprovalPolicy.objects.values_list("client_id", "required"))
             context["clients"] = [(c, policies.get(c.pk, False))
