@@ -18,17 +18,19 @@ from bench.timing import SimulatorTimer, logging_with_timings
 
 
 @contextmanager
-def served_simulator(*, limits=None):
+def served_simulator(*, limits=None, timings=None):
     """The simulator on 127.0.0.1 (real clock, the settings' app); yields (served, timer)."""
     from django.conf import settings
 
     from graph_sim import SimConfig, Simulator
+    from graph_sim.app import Timings
     from graph_sim.ratelimit import Limits
     from graph_sim.testing import run_simulator
 
     sim = Simulator(seed=0, config=SimConfig(
         app_id=settings.META_APP_ID, app_secret=settings.META_APP_SECRET, manual_clock=False,
-        clock_start=time.time(), limits=limits or Limits()))
+        clock_start=time.time(), limits=limits or Limits(),
+        timings=timings or Timings()))
     timer = SimulatorTimer(sim)
     with run_simulator(sim) as served:
         settings.GRAPH_API_BASE_URL = served.base_url
