@@ -7,4 +7,6 @@ import os
 from agency.settings.test import *  # noqa: F403
 
 DATABASES = {"default": env.db("DATABASE_URL")}  # noqa: F405
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405  (the query-count pass)
+LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}  # noqa: F405
 globals().update(json.loads(os.environ.get("ADWRIGHT_BENCH_SETTINGS", "{}")))
