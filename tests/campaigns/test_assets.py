@@ -187,3 +187,18 @@ def test_publish_refuses_an_id_the_listing_does_not_have(scoped, graph, draft, m
     errors = campaign_tree_errors(campaign=draft)
     assert errors[f"adset:{adset.pk}"]["promoted_object.pixel_id"]
     assert not graph.sim.calls
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+def test_assets_api_lists_and_refuses_politely(client, analyst, sim_account, demo, graph):
+    login(client, analyst)
+    url = reverse("api:ad-account-assets", args=[sim_account.pk])
+    response = client.get(url, {"kind": "instagram_media",
+                                "parent_id": demo["instagram_account_id"]})
+    assert response.status_code == 200
+    assert {m["id"] for m in response.json()} == set(demo["instagram_media_ids"])
+    assert client.get(url, {"kind": "everything"}).status_code == 400
+    graph.sim.faults.add("throttle", code=80004, eta_minutes=5)
+    down = client.get(url, {"kind": "pixels"})
+    assert down.status_code == 503 and "Try again in a minute" in down.json()["message"]
