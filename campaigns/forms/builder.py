@@ -444,11 +444,27 @@ def cards_edit(cards: list[dict], op: str) -> list[dict]:
 # --- ad -------------------------------------------------------------------------------------
 
 
+def _pixel_of(specs: Any) -> str:
+    """The pixel of a conversion tracking spec (core-flows.md §4.9 action-spec format)."""
+    for spec in specs if isinstance(specs, list) else []:
+        if not isinstance(spec, dict):
+            continue
+        types = spec.get("action.type")
+        types = types if isinstance(types, list) else [types]
+        pixels = spec.get("fb_pixel")
+        pixels = pixels if isinstance(pixels, list) else [pixels]
+        if "offsite_conversion" in types and pixels and pixels[0]:
+            return str(pixels[0])
+    return ""
+
+
 class AdStepForm(forms.Form):
     name = forms.CharField(max_length=400)
     creative = IdModelChoiceField(queryset=None, required=False, empty_label="Choose…")
     desired_status = forms.ChoiceField(choices=[("ACTIVE", "Active once published"),
                                                 ("PAUSED", "Paused")], label="Status")
+    tracking_pixel = forms.CharField(max_length=32, required=False,
+                                     label="Track website conversions with the pixel")
 
     def __init__(self, *args, creatives=None, **kw):
         super().__init__(*args, **kw)
@@ -456,12 +472,15 @@ class AdStepForm(forms.Form):
 
     @classmethod
     def initial_for(cls, ad) -> dict[str, Any]:
-        return {"name": ad.name, "creative": ad.creative_id, "desired_status": ad.desired_status}
+        return {"name": ad.name, "creative": ad.creative_id, "desired_status": ad.desired_status,
+                "tracking_pixel": _pixel_of(ad.tracking_specs)}
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data
+        pixel = d["tracking_pixel"].strip()
+        specs = [{"action.type": ["offsite_conversion"], "fb_pixel": [pixel]}] if pixel else []
         return {"name": d["name"], "creative": d["creative"],
-                "desired_status": d["desired_status"]}
+                "desired_status": d["desired_status"], "tracking_specs": specs}
 
 
 # Rule-set keys (campaigns.validation) → the form field that shows the message.
@@ -485,7 +504,7 @@ RULE_FIELDS = {
               "promoted_object": "pixel_id"},
     "creative": {"spec": "message", "spec.image": "image_asset", "spec.video": "video_asset",
                  "spec.cards": "card_count"},
-    "ad": {"tracking_specs": "name"},
+    "ad": {"tracking_specs": "tracking_pixel"},
 }
 
 

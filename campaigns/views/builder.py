@@ -38,7 +38,7 @@ from campaigns.views.common import (
     graph_trouble,
     object_errors,
 )
-from campaigns.views.pickers import adset_pickers, creative_pickers
+from campaigns.views.pickers import ad_pickers, adset_pickers, creative_pickers
 
 STEPS = ("campaign", "adset", "creative", "ad", "review")
 
@@ -64,7 +64,8 @@ def rule_errors(obj) -> dict[str, str]:
     if isinstance(obj, AdCreative):
         errors = creative_rule_errors(data=_fields(obj))
         return errors if obj.graph_id else asset_errors(obj=obj, kind="creative") | errors
-    return ad_errors(data={**_fields(obj), "creative_id": obj.creative_id})
+    errors = ad_errors(data={**_fields(obj), "creative_id": obj.creative_id})
+    return errors if obj.graph_id else asset_errors(obj=obj, kind="ad") | errors
 
 
 def _form_for(kind: str, obj, data=None):
@@ -121,6 +122,8 @@ def step_context(view, campaign: Campaign, step: str, obj_id: int | None, *, for
         context.update(adset_pickers(form, obj))
     if step == "creative" and not obj.graph_id:
         context.update(creative_pickers(form, obj))
+    if step == "ad" and not obj.graph_id:
+        context.update(ad_pickers(form, obj))
     errors = object_errors(obj, rule_errors(obj))
     context["rows"], context["general"] = field_rows(form, errors, step)
     context["form"] = form
