@@ -152,3 +152,26 @@ def test_api_patch_swaps_a_live_ads_creative(client, manager, live, demo, behind
                            {"targeting": {"geo_locations": {"countries": ["US"]},
                                           "age_min": 10}}, content_type=JSON)
     assert refused.status_code == 400
+
+
+def test_graph_refusing_a_live_edit_is_shown_and_nothing_changes_locally(client, manager, live,
+                                                                         demo, graph):
+    adset = AdSet.objects.get(graph_id=demo["active_adset_id"])
+    login(client, manager)
+    url = reverse("campaigns:adset-live-edit", args=[adset.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data.update({"name": "Refused rename"})
+    graph.sim.faults.add("error", method="POST", path=f"/{adset.graph_id}", code=100,
+                         http_status=400, message="Invalid parameter")
+    response = _post_form(client, url, **data)
+    assert response.status_code == 200
+    assert b'data-testid="general-errors"' in response.content
+    adset.refresh_from_db()
+    assert adset.name != "Refused rename"
+    assert not ObjectVersion.objects.filter(object_kind="adset", object_id=adset.pk,
+                                            actor=manager.user).exists()
+    graph.sim.faults.clear()
+    graph.sim.faults.add("transient", method="POST", path=f"/{adset.graph_id}")
+    response = _post_form(client, url, **data)  # Meta down: a message, not a 500
+    assert response.status_code == 200 and b'data-testid="general-errors"' in response.content
