@@ -16,7 +16,7 @@ from agency.models import Agency, Client
 from agency.tenancy import agency_scope
 from campaigns.media.models import AccountMedia
 from campaigns.media.services import media_upload
-from campaigns.models import Ad, AdCreative, Campaign
+from campaigns.models import Ad, AdCreative, AdSet, Campaign
 from graph_sim.media.formats import build_png
 from tests.browser.conftest import screenshot
 from tests.factories.accounts import MetaConnectionFactory
@@ -130,3 +130,15 @@ def test_manager_builds_a_carousel_from_the_library_previews_and_publishes(
     assert all(c["image_hash"] for c in cards)
     ad = Ad.objects.unscoped().get(adset__campaign=campaign)
     assert ad.graph_id and ad.effective_status == "ACTIVE"
+
+    # The live tree: the ad set's budget edited on Meta, shown in the account currency.
+    page.goto(f"{base}/campaigns/accounts/{account.pk}/")
+    adset = AdSet.objects.unscoped().get(campaign=campaign)
+    assert "30.00 USD /day" in page.get_by_test_id(f"budget-adset-{adset.pk}").inner_text()
+    page.get_by_test_id(f"edit-adset-{adset.pk}").click()
+    page.get_by_test_id("form-live-edit").locator("input[name=budget]").fill("45")
+    screenshot(page, "live-edit-adset")
+    page.get_by_test_id("live-edit-save").click()
+    page.get_by_test_id(f"budget-adset-{adset.pk}").filter(has_text="45.00 USD /day").wait_for()
+    screenshot(page, "live-tree-after-edit")
+    assert AdSet.objects.unscoped().get(pk=adset.pk).daily_budget_minor == 4500
