@@ -145,7 +145,9 @@ class _LiveEditView(CampaignPageMixin, View):
         errors = dict(errors or {})
         rows, general = field_rows_live(form, errors)
         return render(request, "campaigns/live_edit.html", {
-            "obj": obj, "kind": self.kind, "form": form, "rows": rows, "general": general,
+            "obj": obj, "kind": self.kind, "form": form,
+            "kind_label": {"campaign": "Campaign", "adset": "Ad set", "creative": "Creative",
+                           "ad": "Ad"}[self.kind], "rows": rows, "general": general,
             "account": obj.ad_account, "can_build": self.can_build,
             "editable": bool(obj.graph_id) and not obj.deleted_on_graph
             and obj.status != "DELETED",
