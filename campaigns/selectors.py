@@ -107,6 +107,8 @@ def campaign_tree_errors(*, campaign: Campaign, now: datetime | None = None,
         if ad.status == "DELETED":
             continue
         errors = ad_errors(data={**_fields(ad), "creative_id": ad.creative_id})
+        if assets != "off" and not ad.graph_id:
+            errors = asset_errors(obj=ad, kind="ad", fetch=assets == "fetch") | errors
         if errors:
             out[object_key(ad)] = errors
     return out

@@ -35,6 +35,8 @@ urlpatterns = [
          name="ad-account-sync"),
     path("v1/ad-accounts/<int:ad_account_id>/bulk/", campaigns_api.AdAccountBulkApi.as_view(),
          name="ad-account-bulk"),
+    path("v1/ad-accounts/<int:ad_account_id>/assets/",
+         campaigns_api.AdAccountAssetsApi.as_view(), name="ad-account-assets"),
     path("v1/campaigns/", campaigns_api.CampaignListApi.as_view(), name="campaign-list"),
     path("v1/campaigns/<int:campaign_id>/", campaigns_api.CampaignDetailApi.as_view(),
          name="campaign-detail"),

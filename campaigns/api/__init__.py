@@ -2,6 +2,7 @@
 
 from campaigns.api.accounts import AdAccountListApi, AdAccountRefreshApi
 from campaigns.api.builder import (
+    AdAccountAssetsApi,
     AdAccountBulkApi,
     AdAccountSyncApi,
     AdActionApi,
@@ -20,6 +21,7 @@ from campaigns.api.builder import (
 )
 
 __all__ = [
+    "AdAccountAssetsApi",
     "AdAccountBulkApi",
     "AdAccountListApi",
     "AdAccountRefreshApi",

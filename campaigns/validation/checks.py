@@ -533,6 +533,12 @@ def _asset_refs(kind: str, data: Mapping[str, Any]) -> list[tuple[str, str, str,
                                   ("application_id", "apps")):
                 if promoted.get(name):
                     refs.append((f"promoted_object.{name}", str(promoted[name]), listing, ""))
+    elif kind == "ad":
+        specs = data.get("tracking_specs") or []
+        for spec in specs if isinstance(specs, list) else []:
+            pixels = spec.get("fb_pixel") if isinstance(spec, Mapping) else None
+            for pixel in pixels if isinstance(pixels, list) else [pixels] if pixels else []:
+                refs.append(("tracking_specs", str(pixel), "pixels", ""))
     elif kind == "creative":
         spec = data.get("spec") or {}
         spec = spec if isinstance(spec, Mapping) else {}

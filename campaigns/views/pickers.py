@@ -77,3 +77,9 @@ def creative_pickers(form: forms.Form, creative) -> dict:
         pickers.select("source_instagram_media_id", "instagram_media", parent_id=ig_id,
                        empty="Choose a post…")
     return {"picker_trouble": pickers.trouble}
+
+
+def ad_pickers(form: forms.Form, ad) -> dict:
+    pickers = Pickers(form, ad.ad_account)
+    pickers.select("tracking_pixel", "pixels", empty="No conversion tracking")
+    return {"picker_trouble": pickers.trouble}

@@ -187,3 +187,65 @@ def test_publish_refuses_an_id_the_listing_does_not_have(scoped, graph, draft, m
     errors = campaign_tree_errors(campaign=draft)
     assert errors[f"adset:{adset.pk}"]["promoted_object.pixel_id"]
     assert not graph.sim.calls
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+def test_assets_api_lists_and_refuses_politely(client, analyst, sim_account, demo, graph):
+    login(client, analyst)
+    url = reverse("api:ad-account-assets", args=[sim_account.pk])
+    response = client.get(url, {"kind": "instagram_media",
+                                "parent_id": demo["instagram_account_id"]})
+    assert response.status_code == 200
+    assert {m["id"] for m in response.json()} == set(demo["instagram_media_ids"])
+    assert client.get(url, {"kind": "everything"}).status_code == 400
+    graph.sim.faults.add("throttle", code=80004, eta_minutes=5)
+    down = client.get(url, {"kind": "pixels"})
+    assert down.status_code == 503 and "Try again in a minute" in down.json()["message"]
+
+
+def test_ad_step_tracks_conversions_with_a_listed_pixel(client, manager, draft, demo, graph):
+    from campaigns.models import Ad
+
+    ad = Ad.objects.get(adset__campaign=draft)
+    pixel = demo["pixel_ids"][demo["active_ad_account_id"]]
+    login(client, manager)
+    body = client.get(reverse("campaigns:builder", args=[draft.pk]) + "?step=ad",
+                      **HX).content.decode()
+    assert 'data-testid="pick-tracking_pixel"' in body and pixel in body
+    url = reverse("campaigns:ad-save", args=[ad.pk])
+    fields = {"name": "Ad", "creative": str(ad.creative_id), "desired_status": "ACTIVE"}
+    client.post(url, {**fields, "tracking_pixel": pixel}, **HX)
+    ad.refresh_from_db()
+    assert ad.tracking_specs == [{"action.type": ["offsite_conversion"], "fb_pixel": [pixel]}]
+    body = client.post(url, {**fields, "tracking_pixel": "987654321"}, **HX).content.decode()
+    assert 'data-testid="error-tracking_pixel"' in body
+    client.post(url, {**fields, "tracking_pixel": ""}, **HX)
+    ad.refresh_from_db()
+    assert ad.tracking_specs == []
+
+
+def test_publish_sends_the_ads_tracking_specs(scoped, graph, sim_account, manager, demo,
+                                              behind):
+    from agency.jobs.runner import job_execute
+    from campaigns.models import Ad
+    from campaigns.services.publish import campaign_publish
+
+    campaign = campaign_draft_create(ad_account=sim_account, actor=manager.user, name="Tracked")
+    draft_update(obj=AdSet.objects.get(campaign=campaign), actor=manager.user, source="api",
+                 changes={"daily_budget_minor": 2500,
+                          "targeting": {"geo_locations": {"countries": ["US"]}}})
+    draft_update(obj=AdCreative.objects.get(campaign=campaign), actor=manager.user,
+                 source="api", changes={"page_id": demo["page_ids"][0], "spec": {
+                     "message": "Hi", "link": "https://example.com/",
+                     "call_to_action": "LEARN_MORE", "image_hash": demo["image_hashes"][0]}})
+    pixel = demo["pixel_ids"][demo["active_ad_account_id"]]
+    ad = Ad.objects.get(adset__campaign=campaign)
+    specs = [{"action.type": ["offsite_conversion"], "fb_pixel": [pixel]}]
+    draft_update(obj=ad, actor=manager.user, source="api", changes={"tracking_specs": specs})
+    job = campaign_publish(campaign=campaign, actor=manager.user)
+    job_execute(job_id=job.pk)
+    ad.refresh_from_db()
+    assert ad.graph_id and ad.last_sent["tracking_specs"] == specs
+    on_graph = behind.http.get(f"/{ad.graph_id}", params={"fields": "tracking_specs"}).json()
+    assert on_graph.get("tracking_specs")
