@@ -18,6 +18,11 @@ from campaigns.api.builder import (
     CreativeDetailApi,
     CreativePreviewApi,
 )
+from campaigns.api.bulk_publish import (
+    BulkPublishDetailApi,
+    BulkPublishRetryApi,
+    BulkPublishStartApi,
+)
 
 __all__ = [
     "AdAccountBulkApi",
@@ -29,6 +34,9 @@ __all__ = [
     "AdSetActionApi",
     "AdSetCreateApi",
     "AdSetDetailApi",
+    "BulkPublishDetailApi",
+    "BulkPublishRetryApi",
+    "BulkPublishStartApi",
     "CampaignActionApi",
     "CampaignCheckApi",
     "CampaignDetailApi",
