@@ -233,7 +233,7 @@ class _Progress:
         try:
             jobs.job_advance(job=self.job, done=len(created) + len(refused),
                              succeeded=len(created), failed=len(refused), error=error,
-                             checkpoint={"level": self.kind})
+                             checkpoint={**self.job.checkpoint, "level": self.kind})
         except JobCancelledError:
             self.cancelled = True  # stop at the end of this round: what exists is recorded
 
@@ -327,11 +327,13 @@ def bulk_publish_run(*, job, actor=None) -> dict:
                 send, blocked = _level(campaigns, level)
                 if send:
                     _send_level(client, job, account, level, send, campaigns)
-                if blocked:
+                counted = job.checkpoint.get("blocked", [])
+                if blocked and level not in counted:  # counted once, even if the job re-runs
                     blocked_total += len(blocked)
                     jobs.job_advance(job=job, done=len(blocked), failed=len(blocked),
                                      error=f"{len(blocked)} {level}(s) not sent: Meta refused "
-                                     "what they belong to.")
+                                     "what they belong to.",
+                                     checkpoint={**job.checkpoint, "blocked": [*counted, level]})
             jobs.job_check(job=job)
             switched = _switch_on(client, job, account, campaigns)
     except GraphAuthError as exc:
@@ -361,7 +363,8 @@ def bulk_publish_run(*, job, actor=None) -> dict:
     remaining = (job.total or 0) - job.done
     jobs.job_advance(job=job, done=max(0, min(len(campaigns), remaining)),
                      succeeded=max(0, min(len(campaigns), remaining)),
-                     checkpoint={"level": "done", "published": published, "failed": failed})
+                     checkpoint={**job.checkpoint, "level": "done", "published": published,
+                                 "failed": failed})
     return {"published": published, "failed": failed, "ads_on": switched,
             "blocked": blocked_total}
 
