@@ -128,3 +128,19 @@ def test_a_write_another_worker_holds_is_not_sent(sim, scoped):
     with pytest.raises(GraphWriteInProgressError):
         graph_create_many(client=sim.client(), account_id=sim.account_id, specs=specs)
     assert posts(sim) == 0
+
+
+def test_an_async_batch_with_graphs_timing_costs_one_post_and_two_reads(sim, scoped):
+    """100 independent creates run side by side on Graph (two job lengths, 20 s here): read
+    after 10 s (still running) and after 15 more (done) — one read more than the minimum."""
+    specs = campaigns(sim, [f"Timed {n}" for n in range(100)])
+    before = len(sim.sim.calls)
+
+    out = graph_create_many(client=sim.client(), account_id=sim.account_id, specs=specs,
+                            via="async_batch", poll_every=10)
+
+    calls = [c for c in sim.sim.calls[before:] if not c.in_batch]
+    assert [(c.method, c.path.split("/")[-1]) for c in calls] == [
+        ("POST", "async_batch_requests"), ("GET", "requests"), ("GET", "requests")]
+    assert len(out) == 100 and all(o.ok for o in out.values())
+    assert sim.clock.slept == 25
