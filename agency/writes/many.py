@@ -182,10 +182,10 @@ def graph_create_many(
                         applied = getattr(exc, "applied", None)
                         _settle(item, S.PLANNED if applied is False else S.UNKNOWN, exc)
                 if isinstance(exc, GraphError) and exc.applied is False:
-                    if isinstance(exc, GraphThrottleError | GraphTransientError):
-                        raise  # known not applied and retryable: the caller's retry sends it
-                    _refuse_all(chunk, exc, outcomes, report)
-                    continue
+                    # The whole call was refused before Graph acted (throttled, token revoked,
+                    # a malformed request): nothing was made, the rows are planned again and
+                    # the caller decides (retry later, pause for a reconnect, fail).
+                    raise
                 if isinstance(exc, GraphError):
                     continue  # outcome unknown: reconciled in the next round
                 raise
@@ -297,13 +297,6 @@ def _record(item: _Item, outcomes: dict[str, CreateOutcome], *, graph_id: str | 
         outcomes[key] = CreateOutcome(key, error=error)
     else:
         _settle(item, S.UNKNOWN, None, note=unknown or "no answer for this object")
-
-
-def _refuse_all(chunk, exc, outcomes, report) -> None:
-    for item in chunk:
-        item.answer = "failed"
-        outcomes[item.spec.key] = CreateOutcome(item.spec.key, error=exc)
-    report(chunk)
 
 
 # ---------------------------------------------------------------------------------------------

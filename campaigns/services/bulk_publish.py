@@ -149,13 +149,14 @@ def bulk_publish_start(*, campaigns: Iterable[Campaign], actor, leave_paused: bo
         if busy:
             raise ConflictError("Some of these campaigns are being published already.",
                                 extra={"campaign_ids": sorted(busy)})
-        pending = 0
+        unique: set[tuple[str, int]] = set()  # a creative two campaigns share counts once
         for campaign in locked:
             objects = publish_prepare(campaign=campaign, leave_paused=leave_paused)
             for obj in objects:
                 if obj.graph_error:  # refused by an earlier run: this job sends it again
                     type(obj).objects.filter(pk=obj.pk).update(graph_error=None)
-            pending += len(objects) + 1
+                unique.add((object_kind(obj), obj.pk))
+        pending = len(unique) + len(locked)
         account = locked[0].ad_account
         audit_record(agency=account.agency_id, actor=actor, verb="campaign.bulk_publish_start",
                      target=account, data={"campaigns": ids, "objects": pending})
@@ -185,10 +186,12 @@ def _level(campaigns: list[Campaign], level: str) -> tuple[list[Any], list[Any]]
     """(objects of `level` to send now, objects waiting for a parent Graph refused). Objects
     with a Graph id, or refused in this job (graph_error, waiting for a retry), are left out."""
     send, blocked = [], []
+    seen: set[int] = set()  # an ad may use a creative another campaign of the launch holds
     for campaign in campaigns:
         for obj in publish_order(campaign):
-            if object_kind(obj) != level or obj.graph_id or obj.graph_error:
+            if object_kind(obj) != level or obj.graph_id or obj.graph_error or obj.pk in seen:
                 continue
+            seen.add(obj.pk)
             (send if _parents_ready(obj) else blocked).append(obj)
     return send, blocked
 
@@ -405,9 +408,13 @@ def bulk_publish_progress(*, job) -> dict:
     ids = [int(pk) for pk in job.params.get("campaign_ids", [])]
     counts = {level: {"created": 0, "failed": 0, "pending": 0} for level in LEVELS}
     failed = []
+    seen: set[tuple[str, int]] = set()
     for campaign in Campaign.objects.filter(pk__in=ids).order_by("pk"):
         for obj in publish_order(campaign):
             kind = object_kind(obj)
+            if (kind, obj.pk) in seen:
+                continue
+            seen.add((kind, obj.pk))
             if obj.graph_id:
                 counts[kind]["created"] += 1
             elif obj.graph_error:

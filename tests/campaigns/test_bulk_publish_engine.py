@@ -239,3 +239,36 @@ def test_ten_percent_faults_leave_exactly_one_of_each_object(scoped, quick_async
 
 def _model(kind):
     return {"campaign": Campaign, "adset": AdSet, "creative": AdCreative, "ad": Ad}[kind]
+
+
+def test_a_revoked_token_pauses_the_launch_and_marks_nothing_refused(scoped, quick_async,
+                                                                    sim_account, demo, manager):
+    graph = quick_async
+    drafts = build(sim_account, manager.user, demo, campaigns=2, prefix="Token")
+    graph.sim.faults.add("token_invalidated", method="POST", path="/", times=1)
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.PAUSED and "reconnect" in job.pause_reason
+    assert not Campaign.objects.exclude(graph_error=None).exists()
+    assert set(GraphWrite.objects.values_list("state", flat=True)) == {"planned"}
+    assert on_graph(graph, sim_account, "campaign", "Token") == []
+
+
+def test_a_creative_two_campaigns_share_is_created_once(scoped, quick_async, sim_account, demo,
+                                                       manager):
+    graph = quick_async
+    first, second = build(sim_account, manager.user, demo, campaigns=2, prefix="Shared")
+    Ad.objects.filter(adset__campaign=second).update(creative=first.creatives.get())
+    job = bulk_publish_start(campaigns=[first, second], actor=manager.user)
+
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and job.failed == 0, job.errors
+    assert job.done == job.total == 2 + 2 + 1 + 2 + 2  # campaigns, ad sets, creative, ads, ons
+    assert len(on_graph(graph, sim_account, "creative", "Shared 0")) == 1
+    assert len(on_graph(graph, sim_account, "ad", "Shared")) == 2
+    assert bulk_publish_progress(job=job)["counts"]["creative"]["created"] == 1
