@@ -219,6 +219,8 @@ def test_ten_percent_faults_leave_exactly_one_of_each_object(scoped, quick_async
     graph.sim.faults.add("transient", rate=0.04)
     graph.sim.faults.add("transient", method="POST", after_apply=True, rate=0.04)
     graph.sim.faults.add("drop", method="POST", after_apply=True, rate=0.02)
+    # A sync batch that times out part way: the first operation answers, the rest are null.
+    graph.sim.faults.add("error", kind="batch_timeout", every=2, times=1)
     job = bulk_publish_start(campaigns=drafts, actor=manager.user)
 
     job = run_until_final(job)
