@@ -37,3 +37,16 @@ def access_creative_by_id(*, membership: Membership, creative_id: int) -> AdCrea
 
 def access_ad_by_id(*, membership: Membership, ad_id: int) -> Ad:
     return _load(Ad, membership, ad_id, "ad")
+
+
+def access_bulk_publish_by_id(*, membership: Membership, job_id: int):
+    """A bulk publish job of the member's agency; any other job is "not found" here."""
+    from django.http import Http404
+
+    from agency.access import access_job_by_id
+    from campaigns.services.bulk_publish import BULK_PUBLISH_KIND
+
+    job = access_job_by_id(membership=membership, job_id=job_id)
+    if job.kind != BULK_PUBLISH_KIND:
+        raise Http404("No such bulk publish.")
+    return job

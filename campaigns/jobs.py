@@ -6,6 +6,7 @@ from agency.jobs.registry import QUEUE_MAINTENANCE, QUEUE_PUBLISH, job_kind
 from agency.roles import Capability
 from campaigns import services
 from campaigns.services import bulk_publish, publish, sync
+from campaigns.views import bulk_publish as bulk_publish_views
 
 
 @job_kind("adaccounts.refresh", queue=QUEUE_MAINTENANCE, label="Refresh ad accounts from Meta",
@@ -26,6 +27,8 @@ def campaigns_sync(job) -> None:
 
 # Many rounds of calls: more room for Graph's hiccups than one publish (each retry reconciles).
 @job_kind(bulk_publish.BULK_PUBLISH_KIND, queue=QUEUE_PUBLISH,
-          label="Publish campaigns to Meta in bulk", max_retries=25)
+          label="Publish campaigns to Meta in bulk", max_retries=25,
+          detail_template="campaigns/_bulk_publish.html",
+          detail=bulk_publish_views.bulk_publish_detail_context)
 def campaigns_bulk_publish(job) -> None:
     bulk_publish.bulk_publish_job_handler(job)

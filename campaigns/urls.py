@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views import builder, live
+from campaigns.views import builder, bulk_publish, live
 
 app_name = "campaigns"
 
@@ -17,6 +17,10 @@ urlpatterns = [
          name="campaign-new"),
     path("accounts/<int:ad_account_id>/targeting-search/", builder.TargetingSearchView.as_view(),
          name="targeting-search"),
+    path("bulk-publish/<int:job_id>/progress/", bulk_publish.BulkPublishProgressView.as_view(),
+         name="bulk-publish-progress"),
+    path("bulk-publish/<int:job_id>/retry/", bulk_publish.BulkPublishRetryView.as_view(),
+         name="bulk-publish-retry"),
     path("<int:campaign_id>/", builder.CampaignBuilderView.as_view(), name="builder"),
     path("<int:campaign_id>/save/", builder.CampaignSaveView.as_view(), name="campaign-save"),
     path("<int:campaign_id>/adsets/new/", builder.AdSetAddView.as_view(), name="adset-add"),

@@ -38,6 +38,10 @@ class JobKind:
     capability: Capability = Capability.BUILD_CAMPAIGNS
     # Attempts after a GraphTransientError before the job fails.
     max_retries: int = 5
+    # The kind's own section on the job page: a template included there, and the context it
+    # needs (`detail(job=..., membership=...) -> dict`, a read).
+    detail_template: str = ""
+    detail: Callable[..., dict] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -46,6 +50,7 @@ _KINDS: dict[str, JobKind] = {}
 def job_kind(
     name: str, *, queue: str, label: str | None = None,
     capability: Capability = Capability.BUILD_CAMPAIGNS, max_retries: int = 5,
+    detail_template: str = "", detail: Callable[..., dict] | None = None,
 ) -> Callable[[Callable[[Job], None]], Callable[[Job], None]]:
     """Register `handler` as the kind `name` (re-registering the same name replaces it)."""
     if queue not in JOB_QUEUES:
@@ -55,7 +60,8 @@ def job_kind(
 
     def register(handler: Callable[[Job], None]) -> Callable[[Job], None]:
         _KINDS[name] = JobKind(name=name, queue=queue, label=label or name, handler=handler,
-                               capability=capability, max_retries=max_retries)
+                               capability=capability, max_retries=max_retries,
+                               detail_template=detail_template, detail=detail)
         return handler
 
     return register

@@ -14,7 +14,7 @@ from agency.errors import ServiceError
 from agency.jobs import selectors, services
 from agency.jobs.models import JobState
 from agency.jobs.permissions import job_can_cancel
-from agency.jobs.registry import kinds_registered
+from agency.jobs.registry import kind_get, kind_is_registered, kinds_registered
 from agency.web import AgencyViewMixin
 
 PAGE_SIZE = 100
@@ -46,6 +46,10 @@ class JobDetailView(AgencyViewMixin, TemplateView):
             {"at": parse_datetime(str(e.get("at", ""))), "message": e.get("message", "")}
             for e in reversed(job.errors)
         ]
+        kind = kind_get(job.kind) if kind_is_registered(job.kind) else None
+        if kind is not None and kind.detail is not None:
+            context["detail_template"] = kind.detail_template
+            context.update(kind.detail(job=job, membership=self.membership))
         return context
 
 

@@ -61,6 +61,7 @@ VIA = ("batch", "async_batch", "ad_request_set")
 # Names of our async sets start with this, so a later attempt can find the ones still running.
 SET_PREFIX = "Adwright bulk"
 MAX_ROUNDS = 3  # send → reconcile → send again, within one call
+MAX_POLL_SECONDS = 60.0
 FINAL = ("SUCCESS", "ERROR", "CANCELED")
 # Async request errors that do not prove nothing was made: "An unknown error occurred" (1),
 # "Service temporarily unavailable" (2), and throttling (the request may be re-queued by Graph).
@@ -155,7 +156,7 @@ def graph_create_many(
             )
         unsettled = [i for i in pending if i.write.state in (S.UNKNOWN, S.SENT)]
         if unsettled:
-            found = _reconcile(client, act, unsettled)
+            found = _reconcile(client, act, unsettled, poll_every=poll_every)
             for item in unsettled:
                 graph_id = found.get(item.marker)
                 if graph_id and _finish(item, graph_id, reconciled=True):
@@ -181,10 +182,10 @@ def graph_create_many(
                         applied = getattr(exc, "applied", None)
                         _settle(item, S.PLANNED if applied is False else S.UNKNOWN, exc)
                 if isinstance(exc, GraphError) and exc.applied is False:
-                    if isinstance(exc, GraphThrottleError | GraphTransientError):
-                        raise  # known not applied and retryable: the caller's retry sends it
-                    _refuse_all(chunk, exc, outcomes, report)
-                    continue
+                    # The whole call was refused before Graph acted (throttled, token revoked,
+                    # a malformed request): nothing was made, the rows are planned again and
+                    # the caller decides (retry later, pause for a reconnect, fail).
+                    raise
                 if isinstance(exc, GraphError):
                     continue  # outcome unknown: reconciled in the next round
                 raise
@@ -298,13 +299,6 @@ def _record(item: _Item, outcomes: dict[str, CreateOutcome], *, graph_id: str | 
         _settle(item, S.UNKNOWN, None, note=unknown or "no answer for this object")
 
 
-def _refuse_all(chunk, exc, outcomes, report) -> None:
-    for item in chunk:
-        item.answer = "failed"
-        outcomes[item.spec.key] = CreateOutcome(item.spec.key, error=exc)
-    report(chunk)
-
-
 # ---------------------------------------------------------------------------------------------
 # Sending
 
@@ -369,7 +363,11 @@ def _collect(client, set_id, by_name, outcomes, report, poll_every, timeout) -> 
     deadline = time.monotonic() + timeout
     lease = lease_seconds(client)
     waiting = dict(by_name)
+    interval = poll_every
     while waiting:
+        # Graph needs a moment for any set: read once that much has passed, not at once.
+        client.sleep(interval)
+        interval = _next_interval(interval, poll_every)
         answered = []
         for request in client.iterate(f"{set_id}/requests",
                                       params={"limit": 1000}, fields="status,result,input"):
@@ -396,7 +394,12 @@ def _collect(client, set_id, by_name, outcomes, report, poll_every, timeout) -> 
                 f"async set {set_id} not finished after {timeout:.0f} s",
                 key=next(iter(waiting.values())).spec.key, state=S.SENT)
         _extend_leases(waiting.values(), lease)
-        client.sleep(poll_every)
+
+
+def _next_interval(interval: float, poll_every: float) -> float:
+    """Each read of an unfinished set is a call: wait a little longer each time (up to a
+    minute), so a set Graph takes long over costs few reads."""
+    return min(interval * 1.5, max(poll_every, MAX_POLL_SECONDS))
 
 
 def _request_name(raw: Any) -> str:
@@ -418,11 +421,12 @@ def _error(result: Mapping[str, Any]) -> GraphError:
 # Reconciling
 
 
-def _reconcile(client: GraphClient, act: str, items: list[_Item]) -> dict[str, str]:
+def _reconcile(client: GraphClient, act: str, items: list[_Item], *, poll_every: float = 10.0
+               ) -> dict[str, str]:
     """marker → id of every object found on the items' edges, once our async sets still
     running on the account have finished."""
     try:
-        _wait_for_our_sets(client, act)
+        _wait_for_our_sets(client, act, poll_every=poll_every)
         found: dict[str, str] = {}
         markers = {i.marker for i in items}
         for edge in sorted({i.spec.edge for i in items}):
@@ -515,6 +519,7 @@ def _update_async(client, act, chunk, out, again, on_result, poll_every, timeout
         requests=[BatchRequest("POST", gid, data, f"u{index}")
                   for index, (gid, data) in enumerate(chunk)])
     deadline = time.monotonic() + timeout
+    interval = poll_every
     while names:
         fresh: dict[str, GraphError | None] = {}
         for request in client.iterate(f"{set_id}/requests", params={"limit": 1000},
@@ -536,7 +541,8 @@ def _update_async(client, act, chunk, out, again, on_result, poll_every, timeout
         if names:
             if time.monotonic() >= deadline:
                 raise GraphTransientError(f"async set {set_id} not finished in time")
-            client.sleep(poll_every)
+            client.sleep(interval)
+            interval = _next_interval(interval, poll_every)
 
 
 __all__ = ["CreateOutcome", "CreateSpec", "graph_create_many", "graph_update_many"]

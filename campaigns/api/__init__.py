@@ -19,6 +19,11 @@ from campaigns.api.builder import (
     CreativeDetailApi,
     CreativePreviewApi,
 )
+from campaigns.api.bulk_publish import (
+    BulkPublishDetailApi,
+    BulkPublishRetryApi,
+    BulkPublishStartApi,
+)
 
 __all__ = [
     "AdAccountAssetsApi",
@@ -31,6 +36,9 @@ __all__ = [
     "AdSetActionApi",
     "AdSetCreateApi",
     "AdSetDetailApi",
+    "BulkPublishDetailApi",
+    "BulkPublishRetryApi",
+    "BulkPublishStartApi",
     "CampaignActionApi",
     "CampaignCheckApi",
     "CampaignDetailApi",

@@ -149,13 +149,14 @@ def bulk_publish_start(*, campaigns: Iterable[Campaign], actor, leave_paused: bo
         if busy:
             raise ConflictError("Some of these campaigns are being published already.",
                                 extra={"campaign_ids": sorted(busy)})
-        pending = 0
+        unique: set[tuple[str, int]] = set()  # a creative two campaigns share counts once
         for campaign in locked:
             objects = publish_prepare(campaign=campaign, leave_paused=leave_paused)
             for obj in objects:
                 if obj.graph_error:  # refused by an earlier run: this job sends it again
                     type(obj).objects.filter(pk=obj.pk).update(graph_error=None)
-            pending += len(objects) + 1
+                unique.add((object_kind(obj), obj.pk))
+        pending = len(unique) + len(locked)
         account = locked[0].ad_account
         audit_record(agency=account.agency_id, actor=actor, verb="campaign.bulk_publish_start",
                      target=account, data={"campaigns": ids, "objects": pending})
@@ -185,10 +186,12 @@ def _level(campaigns: list[Campaign], level: str) -> tuple[list[Any], list[Any]]
     """(objects of `level` to send now, objects waiting for a parent Graph refused). Objects
     with a Graph id, or refused in this job (graph_error, waiting for a retry), are left out."""
     send, blocked = [], []
+    seen: set[int] = set()  # an ad may use a creative another campaign of the launch holds
     for campaign in campaigns:
         for obj in publish_order(campaign):
-            if object_kind(obj) != level or obj.graph_id or obj.graph_error:
+            if object_kind(obj) != level or obj.graph_id or obj.graph_error or obj.pk in seen:
                 continue
+            seen.add(obj.pk)
             (send if _parents_ready(obj) else blocked).append(obj)
     return send, blocked
 
@@ -233,7 +236,7 @@ class _Progress:
         try:
             jobs.job_advance(job=self.job, done=len(created) + len(refused),
                              succeeded=len(created), failed=len(refused), error=error,
-                             checkpoint={"level": self.kind})
+                             checkpoint={**self.job.checkpoint, "level": self.kind})
         except JobCancelledError:
             self.cancelled = True  # stop at the end of this round: what exists is recorded
 
@@ -327,11 +330,13 @@ def bulk_publish_run(*, job, actor=None) -> dict:
                 send, blocked = _level(campaigns, level)
                 if send:
                     _send_level(client, job, account, level, send, campaigns)
-                if blocked:
+                counted = job.checkpoint.get("blocked", [])
+                if blocked and level not in counted:  # counted once, even if the job re-runs
                     blocked_total += len(blocked)
                     jobs.job_advance(job=job, done=len(blocked), failed=len(blocked),
                                      error=f"{len(blocked)} {level}(s) not sent: Meta refused "
-                                     "what they belong to.")
+                                     "what they belong to.",
+                                     checkpoint={**job.checkpoint, "blocked": [*counted, level]})
             jobs.job_check(job=job)
             switched = _switch_on(client, job, account, campaigns)
     except GraphAuthError as exc:
@@ -361,7 +366,8 @@ def bulk_publish_run(*, job, actor=None) -> dict:
     remaining = (job.total or 0) - job.done
     jobs.job_advance(job=job, done=max(0, min(len(campaigns), remaining)),
                      succeeded=max(0, min(len(campaigns), remaining)),
-                     checkpoint={"level": "done", "published": published, "failed": failed})
+                     checkpoint={**job.checkpoint, "level": "done", "published": published,
+                                 "failed": failed})
     return {"published": published, "failed": failed, "ads_on": switched,
             "blocked": blocked_total}
 
@@ -402,9 +408,13 @@ def bulk_publish_progress(*, job) -> dict:
     ids = [int(pk) for pk in job.params.get("campaign_ids", [])]
     counts = {level: {"created": 0, "failed": 0, "pending": 0} for level in LEVELS}
     failed = []
+    seen: set[tuple[str, int]] = set()
     for campaign in Campaign.objects.filter(pk__in=ids).order_by("pk"):
         for obj in publish_order(campaign):
             kind = object_kind(obj)
+            if (kind, obj.pk) in seen:
+                continue
+            seen.add((kind, obj.pk))
             if obj.graph_id:
                 counts[kind]["created"] += 1
             elif obj.graph_error:

@@ -156,7 +156,11 @@ def _advance_before_each_call(sim: Any) -> None:
 
 def _advance(sim: Any, request_set: AsyncRequestSet) -> None:
     """One request at a time, each `timings.async_job` seconds in progress, starting one job
-    length after the set was created (so a fresh set is all Initial and can be canceled)."""
+    length after the set was created (so a fresh set is all Initial and can be canceled).
+    Batch API sets run their independent operations side by side (`_advance_batch`)."""
+    if request_set.kind == "batch":
+        _advance_batch(sim, request_set)
+        return
     world = sim.world
     now = sim.clock.now()
     length = _job_seconds(sim)
@@ -175,6 +179,43 @@ def _advance(sim: Any, request_set: AsyncRequestSet) -> None:
         _execute(sim, request_set, item)
         item.finished_at = done_at
         request_set.cursor = done_at
+
+
+def _advance_batch(sim: Any, request_set: AsyncRequestSet) -> None:
+    """seeds/async-and-batch-requests.txt (Batch API): "Facebook processes each independent
+    operation in parallel processes and your dependent operations sequentially". Each operation
+    starts once the operations it references have finished (independent ones one job length
+    after the set was created) and takes one job length; `processing_order` puts every operation
+    after those it needs, so one pass settles them all."""
+    world = sim.world
+    now = sim.clock.now()
+    length = _job_seconds(sim)
+    first = request_set.created_time + length
+    by_name = {}
+    for request_id in request_set.request_ids:
+        item: AsyncRequest = world.get(request_id, "async_request")
+        if item.operation is not None and item.operation.name:
+            by_name[item.operation.name] = item
+    for request_id in request_set.processing_order:
+        item = world.get(request_id, "async_request")
+        if item.status in ("SUCCESS", "ERROR", "CANCELED"):
+            continue
+        needs = item.operation.needs if item.operation is not None else []
+        parents = [by_name[n] for n in needs if n in by_name and by_name[n] is not item]
+        if any(p.status in ("INITIAL", "IN_PROGRESS") for p in parents):
+            continue
+        ready_at = max([first, *[p.finished_at or first for p in parents]])
+        if now < ready_at:
+            continue
+        if item.status == "INITIAL":
+            item.status = "IN_PROGRESS"
+            item.started_at = ready_at
+        done_at = (item.started_at or ready_at) + length
+        if now < done_at:
+            continue
+        _execute(sim, request_set, item)
+        item.finished_at = done_at
+        request_set.cursor = max(request_set.cursor, done_at)
 
 
 def _execute(sim: Any, request_set: AsyncRequestSet, item: AsyncRequest) -> None:

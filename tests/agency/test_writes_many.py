@@ -88,3 +88,59 @@ def test_ads_go_through_one_async_ad_request_set(sim, scoped):
     assert len(sets) == 1
     ads = [o for o in sim.sim.world.all("ad") if "Async ad" in str(getattr(o, "name", ""))]
     assert len(ads) == 5
+
+
+def test_a_dead_workers_set_is_waited_for_then_reconciled_and_never_sent_again(sim, scoped,
+                                                                               settings):
+    """A worker claimed the rows, submitted the set and died before reading it (its leases
+    lapsed). The next attempt waits for Graph to finish our running set, then finds each ad
+    by its marker: no second set, no second ad."""
+    from agency.graph.async_requests import async_ad_request_set_create
+    from agency.writes.many import SET_PREFIX, _claim, _items
+
+    settings.GRAPH_WRITE_LEASE_SECONDS = 0
+    specs = [CreateSpec(key=f"dead-{n}", edge=f"{sim.account_id}/ads", kind="ad", data={
+        "name": f"Dead ad {n}", "adset_id": sim.demo["active_adset_id"],
+        "creative": {"creative_id": sim.demo["creative_id"]}, "status": "PAUSED"})
+        for n in range(3)]
+    items = _items(specs)
+    assert all(_claim(item, 0) for item in items)
+    async_ad_request_set_create(sim.client(), account_id=sim.account_id,
+                                name=f"{SET_PREFIX} ad dead", ad_specs=[i.payload for i in items])
+    assert set(GraphWrite.objects.values_list("state", flat=True)) == {GraphWriteState.SENT}
+
+    out = graph_create_many(client=sim.client(), account_id=sim.account_id, specs=specs,
+                            via="ad_request_set", poll_every=5)
+
+    assert all(o.ok for o in out.values())
+    assert len(sim.sim.calls.find(method="POST", path="/act_*/asyncadrequestsets")) == 1
+    ads = [o for o in sim.sim.world.all("ad") if "Dead ad" in str(getattr(o, "name", ""))]
+    assert sorted(a.id for a in ads) == sorted(o.graph_id for o in out.values())
+    assert sim.clock.slept >= 30  # it waited for Graph to work through the set
+
+
+def test_a_write_another_worker_holds_is_not_sent(sim, scoped):
+    from agency.writes import GraphWriteInProgressError
+    from agency.writes.many import _claim, _items
+
+    specs = campaigns(sim, ["Held"])
+    assert _claim(_items(specs)[0], 300)
+    with pytest.raises(GraphWriteInProgressError):
+        graph_create_many(client=sim.client(), account_id=sim.account_id, specs=specs)
+    assert posts(sim) == 0
+
+
+def test_an_async_batch_with_graphs_timing_costs_one_post_and_two_reads(sim, scoped):
+    """100 independent creates run side by side on Graph (two job lengths, 20 s here): read
+    after 10 s (still running) and after 15 more (done) — one read more than the minimum."""
+    specs = campaigns(sim, [f"Timed {n}" for n in range(100)])
+    before = len(sim.sim.calls)
+
+    out = graph_create_many(client=sim.client(), account_id=sim.account_id, specs=specs,
+                            via="async_batch", poll_every=10)
+
+    calls = [c for c in sim.sim.calls[before:] if not c.in_batch]
+    assert [(c.method, c.path.split("/")[-1]) for c in calls] == [
+        ("POST", "async_batch_requests"), ("GET", "requests"), ("GET", "requests")]
+    assert len(out) == 100 and all(o.ok for o in out.values())
+    assert sim.clock.slept == 25

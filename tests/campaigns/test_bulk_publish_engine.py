@@ -32,6 +32,18 @@ def quick_async(graph, settings):
     return graph
 
 
+@pytest.fixture
+def patient_http(settings):
+    """The simulator runs a set's 1,000 requests inside the read that follows it (seconds on a
+    busy machine): an HTTP timeout there would retry the read, one call more than Graph needs."""
+    from agency.graph import factory
+
+    settings.GRAPH_TIMEOUT_SECONDS = 300
+    factory._http.cache_clear()
+    yield
+    factory._http.cache_clear()
+
+
 def build(account, actor, demo, *, campaigns=1, adsets=1, ads=1, creatives=1, prefix="Bulk"):
     """Drafts fast: one draft per campaign through the service, the rest copied in bulk."""
     made = []
@@ -87,7 +99,7 @@ def on_graph(graph, account, kind, prefix):
 
 
 def test_thousand_ads_publish_in_the_minimum_number_of_calls(scoped, quick_async, sim_account,
-                                                            demo, manager):
+                                                            demo, manager, patient_http):
     graph = quick_async
     drafts = build(sim_account, manager.user, demo, campaigns=10, adsets=10, ads=10,
                    creatives=2, prefix="Big")
@@ -106,7 +118,8 @@ def test_thousand_ads_publish_in_the_minimum_number_of_calls(scoped, quick_async
     # 1 sync batch of 20 creatives, 1 async ad request set of 1,000 ads + 1 read, 1 async batch
     # switching them on + 1 read (the simulator finishes a set before its first read here; each
     # read of a set not finished yet would add one call).
-    assert len(calls) == minimum["total"] == 8, [(c.method, c.path) for c in calls]
+    assert len(calls) == minimum["total"] == 8, "\n".join(
+        f"{c.method} {c.path} {c.status}" for c in calls)
     assert len(on_graph(graph, sim_account, "ad", "Big")) == 1000
     assert len(on_graph(graph, sim_account, "adset", "Big")) == 100
     assert len(on_graph(graph, sim_account, "campaign", "Big")) == 10
@@ -206,6 +219,8 @@ def test_ten_percent_faults_leave_exactly_one_of_each_object(scoped, quick_async
     graph.sim.faults.add("transient", rate=0.04)
     graph.sim.faults.add("transient", method="POST", after_apply=True, rate=0.04)
     graph.sim.faults.add("drop", method="POST", after_apply=True, rate=0.02)
+    # A sync batch that times out part way: the first operation answers, the rest are null.
+    graph.sim.faults.add("error", kind="batch_timeout", every=2, times=1)
     job = bulk_publish_start(campaigns=drafts, actor=manager.user)
 
     job = run_until_final(job)
@@ -226,3 +241,36 @@ def test_ten_percent_faults_leave_exactly_one_of_each_object(scoped, quick_async
 
 def _model(kind):
     return {"campaign": Campaign, "adset": AdSet, "creative": AdCreative, "ad": Ad}[kind]
+
+
+def test_a_revoked_token_pauses_the_launch_and_marks_nothing_refused(scoped, quick_async,
+                                                                    sim_account, demo, manager):
+    graph = quick_async
+    drafts = build(sim_account, manager.user, demo, campaigns=2, prefix="Token")
+    graph.sim.faults.add("token_invalidated", method="POST", path="/", times=1)
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.PAUSED and "reconnect" in job.pause_reason
+    assert not Campaign.objects.exclude(graph_error=None).exists()
+    assert set(GraphWrite.objects.values_list("state", flat=True)) == {"planned"}
+    assert on_graph(graph, sim_account, "campaign", "Token") == []
+
+
+def test_a_creative_two_campaigns_share_is_created_once(scoped, quick_async, sim_account, demo,
+                                                       manager):
+    graph = quick_async
+    first, second = build(sim_account, manager.user, demo, campaigns=2, prefix="Shared")
+    Ad.objects.filter(adset__campaign=second).update(creative=first.creatives.get())
+    job = bulk_publish_start(campaigns=[first, second], actor=manager.user)
+
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and job.failed == 0, job.errors
+    assert job.done == job.total == 2 + 2 + 1 + 2 + 2  # campaigns, ad sets, creative, ads, ons
+    assert len(on_graph(graph, sim_account, "creative", "Shared 0")) == 1
+    assert len(on_graph(graph, sim_account, "ad", "Shared")) == 2
+    assert bulk_publish_progress(job=job)["counts"]["creative"]["created"] == 1

@@ -146,3 +146,30 @@ def test_batch_sets_report_notification_status(http, token, demo, sim, job):
     after = _get(http, token, f"/{set_id}", fields=fields)
     assert after["is_completed"] is True
     assert after["notification_status"] in ("sending", "sent")
+
+
+def test_independent_operations_run_in_parallel_and_dependent_ones_in_sequence(
+    http, token, demo, sim, job
+):
+    # seeds/async-and-batch-requests.txt: "Facebook processes each independent operation in
+    # parallel processes and your dependent operations sequentially."
+    account = demo["active_ad_account_id"]
+    ops = [{"name": f"me{i}", "method": "GET", "relative_url": "me"} for i in range(100)]
+    ops += [
+        {"name": "camp", "relative_url": f"{account}/campaigns",
+         "body": "name=Chain&objective=OUTCOME_TRAFFIC&status=PAUSED&special_ad_categories=[]"},
+        {"name": "rename", "relative_url": "{result=camp:$.id}", "body": "name=Chain 2"},
+    ]
+    set_id = _post(http, token, account, name="parallel", adbatch=json.dumps(ops)).json()["id"]
+    counters = "initial_count,in_progress_count,success_count,is_completed"
+
+    sim.clock.advance(1.5 * job)
+    assert _get(http, token, f"/{set_id}", fields=counters) == {
+        "id": set_id, "initial_count": 1, "in_progress_count": 101, "success_count": 0,
+        "is_completed": False}
+    sim.clock.advance(job)  # the 101 independent ones are done; the rename has just started
+    mid = _get(http, token, f"/{set_id}", fields=counters)
+    assert (mid["success_count"], mid["in_progress_count"]) == (101, 1)
+    sim.clock.advance(job)
+    done = _get(http, token, f"/{set_id}", fields=counters)
+    assert done["success_count"] == 102 and done["is_completed"] is True
