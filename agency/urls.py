@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("campaigns.media.urls")),
     path("launches/", include("campaigns.launches.urls")),
     path("jobs/", include("agency.jobs.urls")),
+    path("approvals/", include("campaigns.approvals.urls")),
     path("api/", include("agency.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "campaigns",
     "campaigns.media",
     "campaigns.launches",
+    "campaigns.approvals",
     "reporting",
 ]
 
