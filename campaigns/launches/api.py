@@ -293,15 +293,21 @@ class VariantGenerateApi(AgencyApi):
 class CsvImportApi(AgencyApi):
     """Multipart `file`: one row per ad (columns: campaigns.launches.services.csv_import.COLUMNS,
     and the import page's template CSV). 201 with the batch of drafts, or 400 with every row
-    error (`extra.rows`: row, column, message) and nothing created."""
+    error (`extra.rows`: row, column, message) and nothing created. `dry_run`: check only (200
+    with the counts)."""
 
     capability = Capability.BUILD_CAMPAIGNS
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
+        dry_run = serializers.BooleanField(default=False)
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: BatchOutput})
+    class CheckOutput(serializers.Serializer):
+        counts = serializers.DictField(child=serializers.IntegerField())
+
+    @extend_schema(request={"multipart/form-data": InputSerializer},
+                   responses={201: BatchOutput, 200: CheckOutput})
     def post(self, request, ad_account_id: int):
         account = campaign_access.access_ad_account_by_id(membership=self.membership,
                                                           ad_account_id=ad_account_id)
@@ -310,9 +316,14 @@ class CsvImportApi(AgencyApi):
         upload = data.validated_data["file"]
         if upload.size > csv_import.MAX_BYTES:
             raise csv_import.CsvImportError("The file is too large.", field="file")
-        result, batch = csv_import.csv_import(ad_account=account, data=upload.read(),
-                                              filename=upload.name or "upload.csv",
-                                              actor=request.user, source="api")
+        if data.validated_data["dry_run"]:
+            result, batch = csv_import.csv_parse(ad_account=account, data=upload.read()), None
+        else:
+            result, batch = csv_import.csv_import(ad_account=account, data=upload.read(),
+                                                  filename=upload.name or "upload.csv",
+                                                  actor=request.user, source="api")
+        if not result.errors and batch is None:
+            return Response(self.CheckOutput({"counts": result.counts}).data)
         if batch is None:
             raise csv_import.CsvImportError(
                 f"{len(result.errors)} error(s): nothing was created.",

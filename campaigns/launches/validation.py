@@ -7,9 +7,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
-from campaigns.launches.snapshots import PLACEMENT_KEYS
+from campaigns.launches.snapshots import AD_FIELDS, ADSET_FIELDS, CAMPAIGN_FIELDS, PLACEMENT_KEYS
+from campaigns.models import Ad, AdCreative, AdSet, Campaign
 from campaigns.validation import AccountFacts, Errors, ad_errors, campaign_errors, creative_errors
 from campaigns.validation import adset_errors as builder_adset_errors
 from campaigns.validation.checks import targeting_errors
@@ -20,6 +22,31 @@ ADSETS_MAX = 50
 ADS_MAX = 50
 
 _PLACEMENT_ERROR_KEYS = {f"targeting.{k}" for k in PLACEMENT_KEYS}
+
+
+def _bad_shape(field, value) -> str | None:
+    if isinstance(field, models.CharField):
+        if not isinstance(value, str) or len(value) > field.max_length:
+            return f"Text of at most {field.max_length} characters."
+    elif isinstance(field, models.BooleanField):
+        if not isinstance(value, bool):
+            return "True or false."
+    elif isinstance(field, models.BigIntegerField | models.IntegerField) and value is not None \
+            and (not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63):
+        return "A whole number greater than zero."
+    return None
+
+
+def shape_errors(model, data: Mapping[str, Any]) -> Errors:
+    """Values a row of `model` can hold (type, length), for payloads that did not come through
+    the builder's forms: the rules assume those shapes. Keys the builder ignores are skipped."""
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    errors: Errors = {}
+    for key, value in data.items():
+        message = _bad_shape(fields[key], value) if key in fields else None
+        if message:
+            errors[key] = message
+    return errors
 
 
 def _prefixed(prefix: str, errors: Errors) -> Errors:
@@ -55,7 +82,8 @@ def creatives_errors(creatives: Any) -> Errors:
         if not isinstance(creative, Mapping):
             errors[f"creatives.{i}"] = "Invalid creative."
             continue
-        errors.update(_prefixed(f"creatives.{i}.", creative_errors(data=creative)))
+        found = shape_errors(AdCreative, creative) or creative_errors(data=creative)
+        errors.update(_prefixed(f"creatives.{i}.", found))
     return errors
 
 
@@ -65,7 +93,10 @@ def campaign_tree_errors(payload: Mapping[str, Any], *, account: AccountFacts) -
     campaign = payload.get("campaign")
     if not isinstance(campaign, Mapping):
         return {"campaign": "The campaign is missing."}
-    errors = _prefixed("campaign.", campaign_errors(data=campaign, account=account))
+    found = shape_errors(Campaign, {k: v for k, v in campaign.items() if k in CAMPAIGN_FIELDS})
+    errors = _prefixed("campaign.", found or campaign_errors(data=campaign, account=account))
+    if found:
+        return errors
     creatives = payload.get("creatives") or []
     errors.update(creatives_errors(creatives) if creatives else {})
     adsets = payload.get("adsets")
@@ -80,8 +111,10 @@ def campaign_tree_errors(payload: Mapping[str, Any], *, account: AccountFacts) -
         if not isinstance(adset, Mapping):
             errors[f"adsets.{i}"] = "Invalid ad set."
             continue
-        found = builder_adset_errors(data=adset, campaign=campaign, account=account, now=now)
-        found.pop("end_time", None)
+        found = shape_errors(AdSet, {k: v for k, v in adset.items() if k in ADSET_FIELDS})
+        if not found:
+            found = builder_adset_errors(data=adset, campaign=campaign, account=account, now=now)
+            found.pop("end_time", None)
         errors.update(_prefixed(f"adsets.{i}.", found))
         ads = adset.get("ads")
         if not isinstance(ads, list) or not ads or len(ads) > ADS_MAX:
@@ -94,7 +127,8 @@ def campaign_tree_errors(payload: Mapping[str, Any], *, account: AccountFacts) -
             index = ad.get("creative")
             known = isinstance(index, int) and not isinstance(index, bool) and \
                 0 <= index < len(creatives)
-            found = ad_errors(data={**ad, "creative": known or None})
+            found = shape_errors(Ad, {k: v for k, v in ad.items() if k in AD_FIELDS}) or \
+                ad_errors(data={**ad, "creative": known or None})
             errors.update(_prefixed(f"adsets.{i}.ads.{j}.", found))
     return errors
 

@@ -20,6 +20,7 @@ from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 from tests.factories.campaigns import AdAccountFactory, AdFactory
 from tests.factories.jobs import JobFactory
+from tests.factories.launches import LaunchBatchFactory, LaunchTemplateFactory
 from tests.factories.media import AccountMediaFactory, MediaAssetFactory
 from tests.factories.reporting import (
     InsightRowFactory,
@@ -123,10 +124,14 @@ def world_b(other_agency):
                                         ad_account__connection=connection,
                                         ad_account__name=f"{SECRET} ad account")
     approval = _approval(ad_b, f"{SECRET} please approve")
+    template = LaunchTemplateFactory(agency=other_agency, name=f"{SECRET} audience")
+    batch = LaunchBatchFactory(ad_account=ad_b.ad_account, name=f"{SECRET} batch")
+    batch.campaigns.add(ad_b.adset.campaign)
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
             "connection": connection, "ad": ad_b, "job": job, "ad_account": ad_account,
             "campaign_id": campaign_row.object_id, "report": report, "media": media,
-            "account_media": account_media, "approval": approval}
+            "account_media": account_media, "approval": approval,
+            "template": template, "batch": batch}
 
 
 def _approval(ad, message=""):
@@ -163,6 +168,8 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "report_id": lambda w: w["report"].pk,
     "media_id": lambda w: w["media"].pk,
     "account_media_id": lambda w: w["account_media"].pk,
+    "template_id": lambda w: w["template"].pk,
+    "batch_id": lambda w: w["batch"].pk,
     "approval_id": lambda w: w["approval"].pk,
 }
 
@@ -232,7 +239,9 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
            "media_id": own_copy.asset.pk, "account_media_id": own_copy.pk}
     ad = _campaign_tree(client_a.agency, client_a, MetaConnectionFactory(agency=client_a.agency))
     own.update({"ad_account_id": ad.ad_account_id, "campaign_id": ad.adset.campaign_id,
-                "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk})
+                "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk,
+                "template_id": LaunchTemplateFactory(agency=client_a.agency).pk,
+                "batch_id": LaunchBatchFactory(ad_account=ad.ad_account).pk})
     own["approval_id"] = _approval(ad).pk
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:

@@ -118,8 +118,14 @@ def test_csv_import_through_the_api_reports_row_errors_and_creates_nothing(clien
         {"row": 3, "column": "link",
          "message": "Enter a valid URL starting with https:// or http://."}]
     assert not Campaign.objects.unscoped().exists()
-    good = SimpleUploadedFile("ads.csv", (header + "C,S,A,20,US,1,https://x.example/,h\n"
-                                          "C,S,B,20,US,1,https://y.example/,h\n").encode())
+    rows = (header + "C,S,A,20,US,1,https://x.example/,h\n"
+            "C,S,B,20,US,1,https://y.example/,h\n").encode()
+    checked = client.post(reverse("api:csv-import", args=[sim_account.pk]),
+                          {"file": SimpleUploadedFile("ads.csv", rows), "dry_run": "true"})
+    assert checked.status_code == 200
+    assert checked.json() == {"counts": {"campaigns": 1, "adsets": 1, "ads": 2}}
+    assert not Campaign.objects.unscoped().exists()
+    good = SimpleUploadedFile("ads.csv", rows)
     answer = client.post(reverse("api:csv-import", args=[sim_account.pk]), {"file": good})
     assert answer.status_code == 201, answer.json()
     assert answer.json()["counts"] == {"campaigns": 1, "adsets": 1, "ads": 2}

@@ -141,3 +141,57 @@ def test_publish_all_of_an_empty_batch_says_why(client, manager, draft):
     login(client, manager)
     answer = client.post(reverse("launches:batch-publish", args=[batch.pk]), follow=True)
     assert "Every campaign of this batch is published" in answer.content.decode()
+
+
+def test_campaign_and_creative_templates_from_the_builder_and_the_account_page(client, manager,
+                                                                              draft):
+    login(client, manager)
+    saved = client.post(reverse("launches:campaign-save-template", args=[draft.pk]),
+                        {"name": "Whole", "kind": "campaign"}, **HX)
+    assert "Saved as “Whole”" in saved.content.decode()
+    creative_id = _creative_id(draft)
+    client.post(reverse("launches:creative-save-template", args=[creative_id]),
+                {"name": "Looks", "kind": "creatives"}, **HX)
+    whole, looks = (LaunchTemplate.objects.unscoped().get(name=n) for n in ("Whole", "Looks"))
+
+    account_page = client.get(reverse("campaigns:account", args=[draft.ad_account_id]))
+    assert b"New from template" in account_page.content
+    created = client.post(reverse("launches:campaign-from-template",
+                                  args=[draft.ad_account_id]),
+                          {"template": whole.pk, "name": "Copy"})
+    copy_ = Campaign.objects.unscoped().get(name="Copy")
+    assert created["Location"] == reverse("campaigns:builder", args=[copy_.pk])
+    assert Ad.objects.unscoped().filter(adset__campaign=copy_).count() == 1
+
+    with agency_scope(draft.agency_id):
+        target = copy_.creatives.get()
+        target.spec = {}
+        target.save()
+    applied = client.post(reverse("launches:creative-apply-template", args=[target.pk]),
+                          {"template": looks.pk, "index": 0}, **HX)
+    assert "applied" in applied.content.decode()
+    target.refresh_from_db()
+    assert target.spec["link"] == "https://example.com/"
+    wrong = client.post(reverse("launches:creative-apply-template", args=[target.pk]),
+                        {"template": whole.pk}, **HX)
+    assert "Choose a template." in wrong.content.decode()
+
+    applied = client.post(reverse("launches:campaign-apply-template", args=[copy_.pk]),
+                          {"template": whole.pk}, **HX)
+    assert applied.status_code == 200 and "applied" in applied.content.decode()
+
+
+def test_publish_all_starts_one_bulk_publish_job(client, manager, agency, draft):
+    from agency.jobs.models import Job
+    from campaigns.launches.services.variants import VariantInput, variants_generate
+
+    with agency_scope(agency):
+        batch = variants_generate(base=draft, choice=VariantInput(), actor=manager.user)
+    login(client, manager)
+    answer = client.post(reverse("launches:batch-publish", args=[batch.pk]), follow=True)
+    assert "Publishing every campaign of the batch." in answer.content.decode()
+    batch.refresh_from_db()
+    job = Job.objects.unscoped().get(pk=batch.job_id)
+    assert job.kind == "campaigns.bulk_publish"
+    with agency_scope(agency):
+        assert job.params["campaign_ids"] == list(batch.campaigns.values_list("pk", flat=True))

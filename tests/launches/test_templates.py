@@ -138,3 +138,25 @@ def test_rename_refuses_a_taken_name_and_delete_is_audited(scoped, agency, manag
     assert list(LaunchTemplate.objects.values_list("name", flat=True)) == ["United States"]
     assert {"template.rename", "template.delete"} <= set(
         AuditEvent.objects.values_list("verb", flat=True))
+
+
+@pytest.mark.parametrize("part, changes, key", [
+    ("campaign", {"leave_paused": "yes"}, "campaign.leave_paused"),
+    ("campaign", {"daily_budget_minor": 2**70}, "campaign.daily_budget_minor"),
+    ("adset", {"destination_type": "x" * 49}, "adsets.0.destination_type"),
+    ("adset", {"dsa_payor": 5}, "adsets.0.dsa_payor"),
+    ("creative", {"page_id": ["1"]}, "creatives.0.page_id"),
+    ("ad", {"desired_status": None}, "adsets.0.ads.0.desired_status"),
+])
+def test_campaign_templates_from_the_api_are_checked_for_shapes_first(scoped, draft, manager,
+                                                                      part, changes, key):
+    from campaigns.launches.services.templates import template_payload_from
+
+    payload = template_payload_from(kind="campaign", obj=draft)
+    target = {"campaign": payload["campaign"], "adset": payload["adsets"][0],
+              "creative": payload["creatives"][0], "ad": payload["adsets"][0]["ads"][0]}[part]
+    target.update(changes)
+    with pytest.raises(TemplateInvalidError) as caught:
+        template_create(agency_id=draft.agency_id, kind="campaign", name="Odd", payload=payload,
+                        actor=manager.user)
+    assert key in caught.value.extra["errors"]

@@ -178,3 +178,17 @@ def test_a_thousand_ads_are_generated_quickly(scoped, agency, draft, manager,
     assert Ad.objects.filter(adset__campaign__in=batch.campaigns.all()).count() == 1000
     assert LaunchBatch.objects.get().campaigns.count() == 10
     assert elapsed < 10, f"1,000 ads took {elapsed:.1f}s"
+
+
+def test_split_by_creative_gives_each_campaign_its_own_creative(scoped, agency, draft, manager):
+    choice = VariantInput(audiences=[{"template_id": t.pk} for t in _audiences(agency, 2)],
+                          creatives=[{"template_id": _creatives(agency, 3).pk}],
+                          split_by="creative", campaign_pattern="{campaign} - {creative}",
+                          ad_pattern="{creative} {audience}")
+    batch = variants_generate(base=draft, choice=choice, actor=manager.user)
+    assert batch.counts == {"campaigns": 3, "adsets": 6, "ads": 6}
+    for campaign in batch.campaigns.all():
+        creative = AdCreative.objects.get(campaign=campaign)
+        assert campaign.name == f"Spring - {creative.name}"
+        assert set(Ad.objects.filter(adset__campaign=campaign).values_list(
+            "creative_id", flat=True)) == {creative.pk}

@@ -419,6 +419,10 @@ def csv_parse(*, ad_account: AdAccount, data: bytes) -> CsvResult:
     return result
 
 
+def _same(row, first_row, column: str) -> bool:
+    return row.get(column, "").strip().lower() == first_row.get(column, "").strip().lower()
+
+
 def _group(row, number, campaign_values, adset_values, campaigns, adsets, facts, now
            ) -> list[RowError]:
     """Add the row's campaign and ad set (checked once, on their first row); a later row that
@@ -432,7 +436,7 @@ def _group(row, number, campaign_values, adset_values, campaigns, adsets, facts,
     else:
         first_row, first_number = campaigns[name][1], campaigns[name][2]
         for column in CAMPAIGN_COLUMNS:
-            if row.get(column, "").strip() != first_row.get(column, "").strip():
+            if not _same(row, first_row, column):
                 errors.append(RowError(number, column, f"Differs from row {first_number} of "
                                                        "the same campaign."))
     key = (name, adset_values["name"])
@@ -448,7 +452,7 @@ def _group(row, number, campaign_values, adset_values, campaigns, adsets, facts,
     else:
         first_row, first_number = adsets[key][1], adsets[key][2]
         for column in ADSET_COLUMNS:
-            if row.get(column, "").strip() != first_row.get(column, "").strip():
+            if not _same(row, first_row, column):
                 errors.append(RowError(number, column, f"Differs from row {first_number} of "
                                                        "the same ad set."))
     return errors
