@@ -5,7 +5,7 @@ there), and the builder's approval panel."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -14,6 +14,7 @@ from accounts.services.graph import ConnectionUnusableError
 from agency.access import access_client_by_id
 from agency.errors import ServiceError
 from agency.graph import GraphError
+from agency.ids import parse_id
 from agency.models import Client
 from agency.roles import Capability, Role
 from agency.web import AgencyViewMixin
@@ -167,10 +168,14 @@ class ApprovalSendView(ApprovalPageMixin, View):
         else:
             error = " ".join(e for errs in form.errors.values() for e in errs)
         if panel:
-            campaigns = form.cleaned_data.get("campaigns") if form.is_valid() else None
-            if campaigns:
-                return _panel(request, self.membership, campaigns[0], error=error,
-                              sent=approval is not None)
+            # The builder's panel sends its one draft: answer with the panel, errors included.
+            campaign_id = parse_id(request.POST.get("campaigns"))
+            if campaign_id is None:
+                raise Http404("No such campaign.")
+            campaign = access_campaign_by_id(membership=self.membership,
+                                             campaign_id=campaign_id)
+            return _panel(request, self.membership, campaign, error=error,
+                          sent=approval is not None)
         if approval is None:
             messages.error(request, error or "Choose drafts to send.")
             return HttpResponseRedirect(reverse("approvals:list"))

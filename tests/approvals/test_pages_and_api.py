@@ -179,3 +179,44 @@ def test_owner_sets_the_client_default_and_a_manager_cannot(client, client_a, ow
 
     with agency_scope(client_a.agency_id):
         assert client_requires_approval(client_id=client_a.pk)
+
+
+def test_a_set_of_drafts_is_sent_from_the_approvals_page(
+        client, scoped, sim_account, demo, requires_approval, manager):
+    from tests.approvals.conftest import ready_draft
+
+    drafts = [ready_draft(sim_account, manager.user, demo, f"Variant {n}") for n in range(3)]
+    login(client, manager)
+    page = client.get(reverse("approvals:list"))
+    assert b'data-testid="send-set-form"' in page.content and b"Variant 2" in page.content
+    response = client.post(reverse("approvals:send"), {
+        "campaigns": [d.pk for d in drafts], "message": "Three variants"})
+    request = ApprovalRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("approvals:detail", args=[request.pk])
+    assert sorted(request.items.values_list("campaign_id", flat=True)) == sorted(
+        d.pk for d in drafts)
+
+
+def test_the_panel_shows_why_a_send_was_refused(client, draft, manager):
+    from campaigns.models import Campaign
+
+    Campaign.objects.filter(pk=draft.pk).update(publish_state="published", graph_id="123")
+    login(client, manager)
+    response = client.post(reverse("approvals:send"), {"campaigns": [draft.pk], "panel": "1"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b'data-testid="approval-error"' in response.content
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_an_owner_records_an_offline_approval_on_the_page(client, sent, owner):
+    login(client, owner)
+    page = client.get(reverse("approvals:detail", args=[sent.pk]))
+    assert b'data-testid="record-offline"' in page.content
+    response = client.post(reverse("approvals:decide", args=[sent.pk]), {
+        "decision": "approve", "offline": "on", "comment": "Jane, by phone, 2 Dec 10:00"})
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert sent.state == ApprovalState.APPROVED and sent.decision_source == "offline"
+    page = client.get(reverse("approvals:detail", args=[sent.pk]))
+    assert b"recorded by an owner" in page.content
