@@ -24,7 +24,8 @@ def campaigns_sync(job) -> None:
     sync.sync_job_handler(job)
 
 
+# Many rounds of calls: more room for Graph's hiccups than one publish (each retry reconciles).
 @job_kind(bulk_publish.BULK_PUBLISH_KIND, queue=QUEUE_PUBLISH,
-          label="Publish campaigns to Meta in bulk")
+          label="Publish campaigns to Meta in bulk", max_retries=25)
 def campaigns_bulk_publish(job) -> None:
     bulk_publish.bulk_publish_job_handler(job)

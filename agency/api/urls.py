@@ -8,6 +8,7 @@ from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
 from campaigns.approvals import api as approvals_api
+from campaigns.launches.api_urls import urlpatterns as launches_api_urls
 from campaigns.media import api as media_api
 from reporting import api as reporting_api
 
@@ -76,3 +77,5 @@ urlpatterns = [
     path("v1/campaigns/<int:campaign_id>/approval/",
          approvals_api.CampaignApprovalApi.as_view(), name="campaign-approval"),
 ]
+
+urlpatterns += launches_api_urls

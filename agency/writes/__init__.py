@@ -39,15 +39,20 @@ from agency.writes.errors import (
     GraphWriteUnresolvedError,
 )
 from agency.writes.ledger import write_marker
+from agency.writes.many import CreateOutcome, CreateSpec, graph_create_many, graph_update_many
 from agency.writes.updates import graph_update_once
 
 __all__ = [
+    "CreateOutcome",
+    "CreateSpec",
     "GraphWrite",
     "GraphWriteInProgressError",
     "GraphWriteKeyConflictError",
     "GraphWriteState",
     "GraphWriteUnresolvedError",
+    "graph_create_many",
     "graph_create_once",
+    "graph_update_many",
     "graph_update_once",
     "write_marker",
 ]

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from agency.ids import IdModelChoiceField
+from campaigns import money
 from campaigns.models import Objective
 from campaigns.validation import rules
 
@@ -24,16 +25,20 @@ def _split_codes(value: str) -> list[str]:
 
 
 def _to_minor(amount: Decimal | None, currency: str) -> int | None:
-    if amount is None:
-        return None
-    return int((amount * rules.minor_per_major(currency)).to_integral_value())
+    return money.to_minor(amount, currency)
 
 
 def _to_major(minor: int | None, currency: str) -> Decimal | None:
-    if minor is None:
-        return None
-    per = rules.minor_per_major(currency)
-    return Decimal(minor) / per if per != 1 else Decimal(minor)
+    return None if minor is None else money.from_minor(minor, currency)
+
+
+def _money_inputs(form: forms.Form, currency: str) -> None:
+    """Money inputs say their currency and step by its smallest unit (1 for JPY, 0.01 for USD)."""
+    step = "1" if money.exponent(currency) == 0 else "0.01"
+    for field in form.fields.values():
+        if isinstance(field, MoneyField):
+            field.label = f"{field.label} ({currency})"
+            field.widget.attrs["step"] = step
 
 
 class JSONListField(forms.CharField):
@@ -102,6 +107,7 @@ class CampaignStepForm(forms.Form):
     def __init__(self, *args, currency: str = "USD", **kw):
         self.currency = currency
         super().__init__(*args, **kw)
+        _money_inputs(self, currency)
 
     @classmethod
     def initial_for(cls, campaign) -> dict[str, Any]:
@@ -190,6 +196,7 @@ class AdSetStepForm(forms.Form):
     def __init__(self, *args, currency: str = "USD", tz_name: str = "UTC", **kw):
         self.currency, self.tz_name = currency, tz_name
         super().__init__(*args, **kw)
+        _money_inputs(self, currency)
 
     @property
     def zone(self):

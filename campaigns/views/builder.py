@@ -18,6 +18,7 @@ from agency.errors import ServiceError
 from agency.graph import GraphError
 from agency.ids import parse_id
 from campaigns import selectors
+from campaigns.assets import asset_errors
 from campaigns.forms.builder import (
     AdSetStepForm,
     AdStepForm,
@@ -36,6 +37,7 @@ from campaigns.views.common import (
     graph_trouble,
     object_errors,
 )
+from campaigns.views.pickers import adset_pickers, creative_pickers
 
 STEPS = ("campaign", "adset", "creative", "ad", "review")
 
@@ -55,10 +57,12 @@ def rule_errors(obj) -> dict[str, str]:
     if isinstance(obj, Campaign):
         return campaign_errors(data=_fields(obj), account=facts)
     if isinstance(obj, AdSet):
-        return adset_errors(data=_fields(obj), campaign=_parent(obj.campaign), account=facts,
-                            now=timezone.now(), creating=not obj.graph_id)
+        errors = adset_errors(data=_fields(obj), campaign=_parent(obj.campaign), account=facts,
+                              now=timezone.now(), creating=not obj.graph_id)
+        return errors if obj.graph_id else asset_errors(obj=obj, kind="adset") | errors
     if isinstance(obj, AdCreative):
-        return creative_rule_errors(data=_fields(obj))
+        errors = creative_rule_errors(data=_fields(obj))
+        return errors if obj.graph_id else asset_errors(obj=obj, kind="creative") | errors
     return ad_errors(data={**_fields(obj), "creative_id": obj.creative_id})
 
 
@@ -97,7 +101,8 @@ def step_context(view, campaign: Campaign, step: str, obj_id: int | None, *, for
                "account": campaign.ad_account,
                "locked": bool(campaign.graph_id) or not view.can_build}
     if step == "review":
-        context["tree_errors"] = selectors.campaign_tree_errors(campaign=campaign)
+        context["tree_errors"] = selectors.campaign_tree_errors(campaign=campaign,
+                                                                assets="fetch")
         context["preview_formats"] = meta_check.PREVIEW_FORMATS
         context["job"] = selectors.publish_job(campaign=campaign)
         return "campaigns/_step_review.html", context
@@ -107,6 +112,10 @@ def step_context(view, campaign: Campaign, step: str, obj_id: int | None, *, for
     if obj is None:
         return f"campaigns/_step_{step}.html", context
     form = form or _form_for(step, obj)
+    if step == "adset" and not obj.graph_id:
+        context.update(adset_pickers(form, obj))
+    if step == "creative" and not obj.graph_id:
+        context.update(creative_pickers(form, obj))
     errors = object_errors(obj, rule_errors(obj))
     context["rows"], context["general"] = field_rows(form, errors, step)
     context["form"] = form
