@@ -220,3 +220,23 @@ def test_an_owner_records_an_offline_approval_on_the_page(client, sent, owner):
     assert sent.state == ApprovalState.APPROVED and sent.decision_source == "offline"
     page = client.get(reverse("approvals:detail", args=[sent.pk]))
     assert b"recorded by an owner" in page.content
+
+
+def test_a_launch_batch_is_sent_for_approval_from_its_page(
+        client, scoped, sim_account, demo, requires_approval, manager, client_viewer, graph):
+    from campaigns.services.bulk_publish import bulk_publish_start
+    from tests.approvals.conftest import ready_draft
+    from tests.factories.launches import LaunchBatchFactory
+
+    drafts = [ready_draft(sim_account, manager.user, demo, f"Batch {n}") for n in range(2)]
+    batch = LaunchBatchFactory(ad_account=sim_account)
+    batch.campaigns.set(drafts)
+    login(client, manager)
+    page = client.get(reverse("launches:batch", args=[batch.pk]))
+    assert b'data-testid="batch-approval-form"' in page.content
+    response = client.post(reverse("approvals:send"), {
+        "campaigns": [d.pk for d in drafts], "message": "The batch"})
+    assert response.status_code == 302
+    request = ApprovalRequest.objects.get()
+    approval_request_decide(request=request, membership=client_viewer, decision="approve")
+    assert bulk_publish_start(campaigns=drafts, actor=manager.user)
