@@ -240,3 +240,16 @@ def test_a_launch_batch_is_sent_for_approval_from_its_page(
     request = ApprovalRequest.objects.get()
     approval_request_decide(request=request, membership=client_viewer, decision="approve")
     assert bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+
+def test_the_client_viewers_reports_home_says_what_waits_for_it(
+        client, sent, client_viewer, other_viewer, manager):
+    login(client, client_viewer)
+    home = client.get(reverse("reporting:home"))
+    assert b'data-testid="approvals-waiting"' in home.content
+    assert b"1 approval request waits for your decision" in home.content
+    for member in (other_viewer, manager):
+        client.logout()
+        login(client, member)
+        home = client.get(reverse("reporting:home"))
+        assert b'data-testid="approvals-waiting"' not in home.content
