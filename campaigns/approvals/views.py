@@ -15,7 +15,6 @@ from agency.access import access_client_by_id
 from agency.errors import ServiceError
 from agency.graph import GraphError
 from agency.ids import parse_id
-from agency.models import Client
 from agency.roles import Capability, Role
 from agency.web import AgencyViewMixin
 from campaigns.access import access_campaign_by_id
@@ -27,8 +26,7 @@ from campaigns.approvals.forms import (
     CampaignApprovalPolicyForm,
     ClientApprovalPolicyForm,
 )
-from campaigns.approvals.models import ApprovalState, ClientApprovalPolicy, DecisionSource
-from campaigns.models import AdCreative
+from campaigns.approvals.models import ApprovalState, DecisionSource
 from campaigns.services import meta_check
 from campaigns.views.builder import allow_preview_frames
 
@@ -59,9 +57,7 @@ class ApprovalListView(ApprovalPageMixin, View):
             drafts = selectors.sendable_drafts(agency=self.agency)
             context["drafts"] = drafts[:200]
             context["send_form"] = ApprovalSendForm(drafts=drafts)
-            policies = dict(ClientApprovalPolicy.objects.values_list("client_id", "required"))
-            context["clients"] = [(c, policies.get(c.pk, False))
-                                  for c in Client.objects.order_by("name")]
+            context["clients"] = selectors.client_policies(agency=self.agency)
             context["may_waive"] = services.may_waive(self.membership)
         return render(request, "approvals/list.html", context)
 
@@ -92,13 +88,9 @@ class ApprovalPreviewsView(ApprovalPageMixin, View):
 
     def get(self, request, approval_id: int):
         approval = self.load(approval_id)
-        ids = [c["id"] for item in approval.items.all()
-               for c in (item.snapshot.get("summary") or {}).get("creatives", [])]
-        creatives = AdCreative.objects.filter(pk__in=ids).select_related(
-            "ad_account__connection")
         groups, trouble = [], ""
         try:
-            for creative in creatives:
+            for creative in selectors.approval_creatives(approval=approval):
                 groups.append((creative, meta_check.creative_previews(
                     creative=creative, formats=PREVIEW_FORMATS, actor=request.user)))
         except (GraphError, ConnectionUnusableError):
