@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from agency.access import visible_client_ids
-from agency.models import Membership
+from agency.models import Client, Membership
 from campaigns.approvals.models import (
     ApprovalItem,
     ApprovalRequest,
@@ -19,7 +19,7 @@ from campaigns.approvals.models import (
     ClientApprovalPolicy,
 )
 from campaigns.approvals.snapshot import campaign_fingerprint
-from campaigns.models import Campaign, PublishState
+from campaigns.models import AdCreative, Campaign, PublishState
 
 NOTICE_DAYS = 14
 
@@ -96,3 +96,19 @@ def sendable_drafts(*, agency) -> QuerySet[Campaign]:
             .exclude(publish_state__in=[PublishState.PUBLISHED, PublishState.PUBLISHING])
             .select_related("ad_account__client").order_by("ad_account__client__name",
                                                             "-created_at"))
+
+
+def client_policies(*, agency) -> list[tuple[Client, bool]]:
+    """Every client of the agency with whether its campaigns need its approval by default."""
+    required = dict(ClientApprovalPolicy.objects.filter(agency=agency)
+                    .values_list("client_id", "required"))
+    return [(c, required.get(c.pk, False))
+            for c in Client.objects.filter(agency=agency).order_by("name")]
+
+
+def approval_creatives(*, approval: ApprovalRequest) -> QuerySet[AdCreative]:
+    """The creatives the client was shown (to preview them)."""
+    ids = [c["id"] for item in approval.items.all()
+           for c in (item.snapshot.get("summary") or {}).get("creatives", [])]
+    return (AdCreative.objects.filter(pk__in=ids, agency_id=approval.agency_id)
+            .select_related("ad_account__connection").order_by("pk"))

@@ -5,7 +5,7 @@ there), and the builder's approval panel."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -14,7 +14,7 @@ from accounts.services.graph import ConnectionUnusableError
 from agency.access import access_client_by_id
 from agency.errors import ServiceError
 from agency.graph import GraphError
-from agency.models import Client
+from agency.ids import parse_id
 from agency.roles import Capability, Role
 from agency.web import AgencyViewMixin
 from campaigns.access import access_campaign_by_id
@@ -26,8 +26,7 @@ from campaigns.approvals.forms import (
     CampaignApprovalPolicyForm,
     ClientApprovalPolicyForm,
 )
-from campaigns.approvals.models import ApprovalState, ClientApprovalPolicy, DecisionSource
-from campaigns.models import AdCreative
+from campaigns.approvals.models import ApprovalState, DecisionSource
 from campaigns.services import meta_check
 from campaigns.views.builder import allow_preview_frames
 
@@ -58,9 +57,7 @@ class ApprovalListView(ApprovalPageMixin, View):
             drafts = selectors.sendable_drafts(agency=self.agency)
             context["drafts"] = drafts[:200]
             context["send_form"] = ApprovalSendForm(drafts=drafts)
-            policies = dict(ClientApprovalPolicy.objects.values_list("client_id", "required"))
-            context["clients"] = [(c, policies.get(c.pk, False))
-                                  for c in Client.objects.order_by("name")]
+            context["clients"] = selectors.client_policies(agency=self.agency)
             context["may_waive"] = services.may_waive(self.membership)
         return render(request, "approvals/list.html", context)
 
@@ -91,13 +88,9 @@ class ApprovalPreviewsView(ApprovalPageMixin, View):
 
     def get(self, request, approval_id: int):
         approval = self.load(approval_id)
-        ids = [c["id"] for item in approval.items.all()
-               for c in (item.snapshot.get("summary") or {}).get("creatives", [])]
-        creatives = AdCreative.objects.filter(pk__in=ids).select_related(
-            "ad_account__connection")
         groups, trouble = [], ""
         try:
-            for creative in creatives:
+            for creative in selectors.approval_creatives(approval=approval):
                 groups.append((creative, meta_check.creative_previews(
                     creative=creative, formats=PREVIEW_FORMATS, actor=request.user)))
         except (GraphError, ConnectionUnusableError):
@@ -167,10 +160,14 @@ class ApprovalSendView(ApprovalPageMixin, View):
         else:
             error = " ".join(e for errs in form.errors.values() for e in errs)
         if panel:
-            campaigns = form.cleaned_data.get("campaigns") if form.is_valid() else None
-            if campaigns:
-                return _panel(request, self.membership, campaigns[0], error=error,
-                              sent=approval is not None)
+            # The builder's panel sends its one draft: answer with the panel, errors included.
+            campaign_id = parse_id(request.POST.get("campaigns"))
+            if campaign_id is None:
+                raise Http404("No such campaign.")
+            campaign = access_campaign_by_id(membership=self.membership,
+                                             campaign_id=campaign_id)
+            return _panel(request, self.membership, campaign, error=error,
+                          sent=approval is not None)
         if approval is None:
             messages.error(request, error or "Choose drafts to send.")
             return HttpResponseRedirect(reverse("approvals:list"))

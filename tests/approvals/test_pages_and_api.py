@@ -179,3 +179,77 @@ def test_owner_sets_the_client_default_and_a_manager_cannot(client, client_a, ow
 
     with agency_scope(client_a.agency_id):
         assert client_requires_approval(client_id=client_a.pk)
+
+
+def test_a_set_of_drafts_is_sent_from_the_approvals_page(
+        client, scoped, sim_account, demo, requires_approval, manager):
+    from tests.approvals.conftest import ready_draft
+
+    drafts = [ready_draft(sim_account, manager.user, demo, f"Variant {n}") for n in range(3)]
+    login(client, manager)
+    page = client.get(reverse("approvals:list"))
+    assert b'data-testid="send-set-form"' in page.content and b"Variant 2" in page.content
+    response = client.post(reverse("approvals:send"), {
+        "campaigns": [d.pk for d in drafts], "message": "Three variants"})
+    request = ApprovalRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("approvals:detail", args=[request.pk])
+    assert sorted(request.items.values_list("campaign_id", flat=True)) == sorted(
+        d.pk for d in drafts)
+
+
+def test_the_panel_shows_why_a_send_was_refused(client, draft, manager):
+    from campaigns.models import Campaign
+
+    Campaign.objects.filter(pk=draft.pk).update(publish_state="published", graph_id="123")
+    login(client, manager)
+    response = client.post(reverse("approvals:send"), {"campaigns": [draft.pk], "panel": "1"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b'data-testid="approval-error"' in response.content
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_an_owner_records_an_offline_approval_on_the_page(client, sent, owner):
+    login(client, owner)
+    page = client.get(reverse("approvals:detail", args=[sent.pk]))
+    assert b'data-testid="record-offline"' in page.content
+    response = client.post(reverse("approvals:decide", args=[sent.pk]), {
+        "decision": "approve", "offline": "on", "comment": "Jane, by phone, 2 Dec 10:00"})
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert sent.state == ApprovalState.APPROVED and sent.decision_source == "offline"
+    page = client.get(reverse("approvals:detail", args=[sent.pk]))
+    assert b"recorded by an owner" in page.content
+
+
+def test_a_launch_batch_is_sent_for_approval_from_its_page(
+        client, scoped, sim_account, demo, requires_approval, manager, client_viewer, graph):
+    from campaigns.services.bulk_publish import bulk_publish_start
+    from tests.approvals.conftest import ready_draft
+    from tests.factories.launches import LaunchBatchFactory
+
+    drafts = [ready_draft(sim_account, manager.user, demo, f"Batch {n}") for n in range(2)]
+    batch = LaunchBatchFactory(ad_account=sim_account)
+    batch.campaigns.set(drafts)
+    login(client, manager)
+    page = client.get(reverse("launches:batch", args=[batch.pk]))
+    assert b'data-testid="batch-approval-form"' in page.content
+    response = client.post(reverse("approvals:send"), {
+        "campaigns": [d.pk for d in drafts], "message": "The batch"})
+    assert response.status_code == 302
+    request = ApprovalRequest.objects.get()
+    approval_request_decide(request=request, membership=client_viewer, decision="approve")
+    assert bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+
+def test_the_client_viewers_reports_home_says_what_waits_for_it(
+        client, sent, client_viewer, other_viewer, manager):
+    login(client, client_viewer)
+    home = client.get(reverse("reporting:home"))
+    assert b'data-testid="approvals-waiting"' in home.content
+    assert b"1 approval request waits for your decision" in home.content
+    for member in (other_viewer, manager):
+        client.logout()
+        login(client, member)
+        home = client.get(reverse("reporting:home"))
+        assert b'data-testid="approvals-waiting"' not in home.content
