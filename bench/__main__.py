@@ -14,7 +14,7 @@ from bench.machine import machine_lines
 # name -> (module, what --size means, full size, tiny size for the smoke test)
 BENCHMARKS = {
     "bulk_launch": ("bench.bulk_launch", "N campaigns x N ad sets x N ads", 10, 2),
-    "throttle": ("bench.throttle", "days of insights backfilled (and days/3 syncs)", 90, 1),
+    "throttle": ("bench.throttle", "days of insights backfilled (and days/9 syncs)", 90, 1),
     "insights_ingest": ("bench.insights_ingest", "daily insight rows", 1_000_000, 2_000),
     "reports_load": ("bench.reports_load", "ads with a year of daily rows", 1000, 4),
     "page_weight": ("bench.page_weight", "ads in the dashboard's account", 100, 4),

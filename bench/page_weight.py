@@ -92,7 +92,7 @@ def _run(*, ads: int, database_url: str) -> None:
     pages = {"builder": world.builder, "account dashboard": world.pages["account dashboard"],
              "campaign dashboard": world.pages["campaign dashboard"],
              "reports home": world.pages["reports home"]}
-    with gunicorn(database_url=database_url, quick_static=quick) as base:
+    with gunicorn(database_url=database_url, quick_static=quick, workers=1) as base:
         cookie = session_cookie(world.owner.user)
         with httpx.Client(headers={"Cookie": cookie, "Accept-Encoding": _accept_encoding()},
                           timeout=30) as http:

@@ -33,8 +33,9 @@ def _run(*, ads: int, database_url: str) -> None:
     from bench.scenario import queries_per_page, reports_world
     from bench.server import gunicorn, session_cookie
 
-    days = DAYS if ads >= 100 else 30  # the smoke test's size: a month
-    seconds = 60 if ads >= 100 else 5
+    full = ads >= 100
+    # The smoke test's tiny run: a month of rows, 5 users for 3 s, one gunicorn worker.
+    days, seconds, users, workers = (DAYS, 60, USERS, 3) if full else (30, 3, 5, 1)
     say(f"storing {days} days of rows for {ads} ads")
     clock = Stopwatch()
     world = reports_world(ads=ads, days=days, database_url=database_url)
@@ -42,14 +43,14 @@ def _run(*, ads: int, database_url: str) -> None:
                    f"account and campaign level), stored in {clock.seconds:.0f} s")
     paths = {**world.pages, **world.api}
     counted = queries_per_page(user=world.owner.user, paths=paths)
-    with gunicorn(database_url=database_url, quick_static=ads < 100) as base:
+    with gunicorn(database_url=database_url, quick_static=not full, workers=workers) as base:
         cookie = session_cookie(world.owner.user)
         out = Path(tempfile.mkdtemp(prefix="adwright-bench-locust-")) / "run"
         env = {**os.environ, "BENCH_PAGES": json.dumps(paths), "BENCH_COOKIE": cookie}
-        say(f"locust: {USERS} users for {seconds} s against {base}")
+        say(f"locust: {users} users for {seconds} s against {base}")
         ran = subprocess.run(
             [str(Path(sys.executable).with_name("locust")), "-f", str(ROOT / "bench" /
-             "locustfile.py"), "--headless", "-u", str(USERS), "-r", str(USERS), "-t",
+             "locustfile.py"), "--headless", "-u", str(users), "-r", str(users), "-t",
              f"{seconds}s", "--host", base, "--csv", str(out), "--only-summary",
              "--stop-timeout", "5", "--loglevel", "WARNING"],
             cwd=ROOT, env=env, check=False, capture_output=True, text=True)
@@ -57,8 +58,8 @@ def _run(*, ads: int, database_url: str) -> None:
         raise RuntimeError(f"locust wrote no figures:\n{ran.stderr[-3000:]}")
     with open(f"{out}_stats.csv") as table:
         stats = {row["Name"]: row for row in csv.DictReader(table)}
-    figure("load", f"{USERS} users, think time 0.5-1.5 s, {seconds} s, gunicorn 3 workers "
-                   "(production settings) and PostgreSQL on this machine")
+    figure("load", f"{users} users, think time 0.5-1.5 s, {seconds} s, gunicorn {workers} "
+                   "worker(s) (production settings) and PostgreSQL on this machine")
     for name in [*paths, "Aggregated"]:
         row = stats.get(name)
         if row is None:
