@@ -4,6 +4,8 @@ manager, told on the home page, publishes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agency.demo import DEMO_PASSWORD, demo_seed
@@ -20,6 +22,7 @@ from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.campaigns import AdAccountFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _sign_in(page, base, email):
@@ -76,6 +79,7 @@ def test_staff_send_for_approval_client_approves_staff_publish(live_server, grap
     summary = page.get_by_test_id("adset-summary").first.inner_text()
     assert "Countries" in summary and "US" in summary and "Placements" in summary
     screenshot(page, "approval-client-review")
+    page.screenshot(path=str(DOCS / "screenshot-approval.png"), full_page=True)
     approve = page.get_by_test_id("approve")
     approve.scroll_into_view_if_needed()
     with page.expect_navigation():
