@@ -55,6 +55,8 @@ def test_publish_is_refused_until_the_client_approves(
     draft.refresh_from_db()
     assert job.state == JobState.SUCCEEDED, job.errors
     assert draft.publish_state == "published" and draft.graph_id
+    request.refresh_from_db()
+    assert request.state == ApprovalState.APPROVED  # publishing is no edit
 
 
 def test_bulk_publish_is_refused_until_every_campaign_is_approved(
@@ -259,3 +261,20 @@ def test_the_snapshot_shows_budget_schedule_audience_and_placements(
                                  "genders": "Women", "interests": ["Running"]}
     assert shown["placements"] == "Facebook: feed; Instagram: stream"
     assert summary["timezone"] == sim_account.timezone_name
+
+
+def test_a_creative_edit_or_a_new_ad_set_supersedes_the_request(
+        draft, requires_approval, manager):
+    from campaigns.services.drafts import adset_draft_create
+
+    first = approval_request_send(campaigns=[draft], actor=manager.user)
+    creative = draft.creatives.get()
+    draft_update(obj=creative, actor=manager.user,
+                 changes={"spec": {**creative.spec, "headline": "Brand new headline"}})
+    first.refresh_from_db()
+    assert first.state == ApprovalState.SUPERSEDED
+
+    second = approval_request_send(campaigns=[draft], actor=manager.user)
+    adset_draft_create(campaign=draft, actor=manager.user)
+    second.refresh_from_db()
+    assert second.state == ApprovalState.SUPERSEDED
