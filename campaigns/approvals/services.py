@@ -25,6 +25,7 @@ from campaigns.approvals.models import (
     ClientApprovalPolicy,
     DecisionSource,
 )
+from campaigns.approvals.selectors import client_requires_approval
 from campaigns.approvals.snapshot import (
     campaign_fingerprint,
     campaign_payloads,
@@ -88,8 +89,6 @@ def client_approval_policy_set(*, client: Client, required: bool, membership: Me
 def campaign_approval_policy_set(*, campaign: Campaign, required: bool | None,
                                  membership: Membership) -> None:
     """`required`: True or False overrides the client's default; None follows it again."""
-    from campaigns.approvals.selectors import client_requires_approval
-
     client_default = client_requires_approval(client_id=campaign.ad_account.client_id)
     if client_default and required is False and not may_waive(membership):
         raise PermissionDeniedError(
