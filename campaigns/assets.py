@@ -147,6 +147,12 @@ def listed_ids(*, ad_account: AdAccount, wanted: Iterable[tuple[str, str]],
         key = f"{kind}:{parent}" if kind in NEEDS_PARENT else kind
         if key in out:
             continue
+        if kind == "library":  # ours, not Graph's: the client's media-library files
+            from campaigns.media.models import MediaAsset
+
+            out[key] = frozenset(str(pk) for pk in MediaAsset.objects.filter(
+                client_id=ad_account.client_id).values_list("pk", flat=True))
+            continue
         try:
             items = account_assets(ad_account=ad_account, kind=kind, parent_id=parent,
                                    fetch=fetch)

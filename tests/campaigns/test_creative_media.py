@@ -203,3 +203,26 @@ def test_creative_step_shows_the_library_and_whether_each_file_is_on_the_account
         assert f'data-testid="pick-image-{asset.pk}"' in body
     assert "sent to the ad account before publishing" in body
     assert reverse("media:file", args=[images[0].pk]) in body
+
+
+def test_a_file_of_another_clients_library_is_refused_by_the_rules(client, manager, draft, demo,
+                                                                   agency, images):
+    from campaigns.selectors import campaign_tree_errors
+    from tests.factories.agency import ClientFactory
+    from tests.factories.media import MediaAssetFactory
+
+    other = MediaAssetFactory(agency=agency, client=ClientFactory(agency=agency))
+    creative = AdCreative.objects.get(campaign=draft)
+    login(client, manager)
+    response = client.patch(reverse("api:creative-detail", args=[creative.pk]), {
+        "format": "carousel", "page_id": demo["page_ids"][0],
+        "spec": {"link": "https://northwind.example/", "call_to_action": "SHOP_NOW",
+                 "cards": [{"media_asset_id": images[0].pk}, {"media_asset_id": other.pk}]},
+    }, content_type="application/json")
+    assert response.status_code == 200
+    errors = campaign_tree_errors(campaign=draft)[f"creative:{creative.pk}"]
+    assert errors == {"spec.cards.1.image":
+                      "This file is not in the media library of the ad account's client."}
+    body = client.get(reverse("campaigns:builder", args=[draft.pk]) + "?step=creative",
+                      **HX).content.decode()
+    assert 'data-testid="error-card-1-asset"' in body
