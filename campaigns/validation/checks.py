@@ -577,7 +577,8 @@ ASSET_MESSAGES = {
     "apps": "This app is not one the ad account can advertise.",
     "instagram_accounts": "This Instagram account is not connected to the ad account.",
     "page_posts": "This post is not one of the Page's posts that can be boosted.",
-    "instagram_media": "This media is not one of the Instagram account's posts.",
+    "instagram_media": "This media is not one of the Instagram account's posts that can be "
+                       "boosted.",
     "library": "This file is not in the media library of the ad account's client.",
 }
 
