@@ -85,6 +85,8 @@ def _clean(kind: str, item: Any) -> dict[str, Any] | None:
     if kind == "instagram_media":
         info = item.get("boost_eligibility_info")
         out["eligible"] = not isinstance(info, dict) or info.get("eligible_to_boost", True)
+        if not out["eligible"]:
+            out["name"] = f"{out['name'][:170]} (Meta: cannot be boosted)"
     if kind == "apps":
         urls = item.get("object_store_urls")
         out["store_urls"] = [u for u in (urls.values() if isinstance(urls, dict) else [])
@@ -147,12 +149,20 @@ def listed_ids(*, ad_account: AdAccount, wanted: Iterable[tuple[str, str]],
         key = f"{kind}:{parent}" if kind in NEEDS_PARENT else kind
         if key in out:
             continue
+        if kind == "library":  # ours, not Graph's: the client's media-library files
+            from campaigns.media.models import MediaAsset
+
+            out[key] = frozenset(str(pk) for pk in MediaAsset.objects.filter(
+                client_id=ad_account.client_id).values_list("pk", flat=True))
+            continue
         try:
             items = account_assets(ad_account=ad_account, kind=kind, parent_id=parent,
                                    fetch=fetch)
         except AssetsUnavailableError:
             items = None  # not judged here; Check with Meta and Graph at publish still are
-        out[key] = None if items is None else frozenset(i["id"] for i in items)
+        # Media Meta says cannot be boosted are listed (and labelled) but not valid choices.
+        out[key] = None if items is None else frozenset(
+            i["id"] for i in items if i.get("eligible", True))
     return out
 
 

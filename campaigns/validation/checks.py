@@ -549,6 +549,12 @@ def _asset_refs(kind: str, data: Mapping[str, Any]) -> list[tuple[str, str, str,
         if ig_id:
             refs.append(("instagram_user_id", ig_id, "instagram_accounts", ""))
         fmt = data.get("format")
+        if fmt in ("image", "video") and spec.get("media_asset_id"):
+            refs.append((f"spec.{fmt}", str(spec["media_asset_id"]), "library", ""))
+        cards = spec.get("cards") if fmt == "carousel" else None
+        for i, card in enumerate(cards if isinstance(cards, list) else []):
+            if isinstance(card, Mapping) and card.get("media_asset_id"):
+                refs.append((f"spec.cards.{i}.image", str(card["media_asset_id"]), "library", ""))
         if fmt == "page_post" and spec.get("object_story_id"):
             story = str(spec["object_story_id"])
             refs.append(("spec.object_story_id", story, "page_posts", story.split("_")[0]))
@@ -571,7 +577,9 @@ ASSET_MESSAGES = {
     "apps": "This app is not one the ad account can advertise.",
     "instagram_accounts": "This Instagram account is not connected to the ad account.",
     "page_posts": "This post is not one of the Page's posts that can be boosted.",
-    "instagram_media": "This media is not one of the Instagram account's posts.",
+    "instagram_media": "This media is not one of the Instagram account's posts that can be "
+                       "boosted.",
+    "library": "This file is not in the media library of the ad account's client.",
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from campaigns.assets import AssetsUnavailableError, account_assets
+from campaigns.assets import AssetsUnavailableError, account_assets, asset_errors
 from campaigns.models import AdCreative, AdSet, Campaign
 from campaigns.services.drafts import campaign_draft_create, draft_update
 from campaigns.validation import asset_listings_needed, listed_asset_errors
@@ -249,3 +249,19 @@ def test_publish_sends_the_ads_tracking_specs(scoped, graph, sim_account, manage
     assert ad.graph_id and ad.last_sent["tracking_specs"] == specs
     on_graph = behind.http.get(f"/{ad.graph_id}", params={"fields": "tracking_specs"}).json()
     assert on_graph.get("tracking_specs")
+
+
+def test_instagram_media_meta_will_not_boost_is_labelled_and_refused(scoped, graph, draft,
+                                                                     manager, demo):
+    creative = AdCreative.objects.get(campaign=draft)
+    ig = demo["instagram_account_id"]
+    media = account_assets(ad_account=creative.ad_account, kind="instagram_media", parent_id=ig)
+    blocked = next(m for m in media if not m["eligible"])
+    assert blocked["name"].endswith("(Meta: cannot be boosted)")
+    eligible = next(m for m in media if m["eligible"])
+    for choice, refused in ((blocked, True), (eligible, False)):
+        draft_update(obj=creative, actor=manager.user, source="api", changes={
+            "format": "instagram_post", "instagram_user_id": ig,
+            "spec": {"source_instagram_media_id": choice["id"]}})
+        errors = asset_errors(obj=creative, kind="creative")
+        assert ("spec.source_instagram_media_id" in errors) is refused

@@ -16,6 +16,7 @@ from campaigns.services.drafts import campaign_draft_create, draft_update
 from campaigns.services.payloads import creative_payload
 from campaigns.services.publish import campaign_publish
 from graph_sim.media.formats import build_mp4, build_png
+from graph_sim.objects.model import objects_of
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,56 @@ def test_creative_step_shows_the_library_and_whether_each_file_is_on_the_account
         assert f'data-testid="pick-image-{asset.pk}"' in body
     assert "sent to the ad account before publishing" in body
     assert reverse("media:file", args=[images[0].pk]) in body
+
+
+def test_a_file_of_another_clients_library_is_refused_by_the_rules(client, manager, draft, demo,
+                                                                   agency, images):
+    from campaigns.selectors import campaign_tree_errors
+    from tests.factories.agency import ClientFactory
+    from tests.factories.media import MediaAssetFactory
+
+    other = MediaAssetFactory(agency=agency, client=ClientFactory(agency=agency))
+    creative = AdCreative.objects.get(campaign=draft)
+    login(client, manager)
+    response = client.patch(reverse("api:creative-detail", args=[creative.pk]), {
+        "format": "carousel", "page_id": demo["page_ids"][0],
+        "spec": {"link": "https://northwind.example/", "call_to_action": "SHOP_NOW",
+                 "cards": [{"media_asset_id": images[0].pk}, {"media_asset_id": other.pk}]},
+    }, content_type="application/json")
+    assert response.status_code == 200
+    errors = campaign_tree_errors(campaign=draft)[f"creative:{creative.pk}"]
+    assert errors == {"spec.cards.1.image":
+                      "This file is not in the media library of the ad account's client."}
+    body = client.get(reverse("campaigns:builder", args=[draft.pk]) + "?step=creative",
+                      **HX).content.decode()
+    assert 'data-testid="error-card-1-asset"' in body
+
+
+def test_publish_interrupted_while_sending_library_images_resumes_without_duplicates(
+        scoped, graph, draft, manager, demo, images, sim_account):
+    from agency.jobs.models import JobState
+
+    creative = AdCreative.objects.get(campaign=draft)
+    _carousel(creative, manager, demo, images[:2])
+    # Meta stores the second image but its answer is lost; then the worker "dies" there.
+    fault = graph.sim.faults.add("drop", method="POST", path="/act_*/adimages", every=2,
+                                 times=1, after_apply=True)
+    job = campaign_publish(campaign=draft, actor=manager.user)
+    job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    for _ in range(3):
+        if job.state == JobState.SUCCEEDED:
+            break
+        job_execute(job_id=job.pk)  # the task's retry
+        job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.errors
+    copies = AccountMedia.objects.filter(ad_account=sim_account)
+    assert copies.count() == 2 and {c.state for c in copies} == {AccountMediaState.READY}
+    assert fault.fired == 1
+    creative.refresh_from_db()
+    on_graph = [o for o in objects_of(graph.sim.world, "adcreative", sim_account.account_id)
+                if o.name.startswith(creative.name)]
+    assert [o.id for o in on_graph] == [creative.graph_id]
+    hashes = [c["image_hash"] for c in
+              creative.last_sent["object_story_spec"]["link_data"]["child_attachments"]]
+    assert hashes == [copies.get(asset=a).image_hash for a in images[:2]]
