@@ -40,6 +40,7 @@ from agency.graph.async_requests import (
 from agency.graph.batch import MAX_BATCH, run_batch
 from agency.graph.errors import error_from_body
 from agency.models import GraphWrite, GraphWriteState
+from agency.writes.creates import _remove_duplicate
 from agency.writes.errors import GraphWriteInProgressError, GraphWriteUnresolvedError
 from agency.writes.ledger import (
     audit,
@@ -282,16 +283,21 @@ def _finish(item: _Item, graph_id: str, *, reconciled: bool = False) -> bool:
     return bool(won)
 
 
-def _record(item: _Item, outcomes: dict[str, CreateOutcome], *, graph_id: str | None = None,
-            error: GraphError | None = None, unknown: str = "") -> None:
+def _record(client: GraphClient, item: _Item, outcomes: dict[str, CreateOutcome], *,
+            graph_id: str | None = None, error: GraphError | None = None,
+            unknown: str = "") -> None:
     key = item.spec.key
     if graph_id:
-        if _finish(item, graph_id):
-            outcomes[key] = CreateOutcome(key, graph_id=graph_id)
-        else:  # another worker recorded it first: theirs stands
+        while not _finish(item, graph_id):
+            # Our lease ran out and another worker took the row over meanwhile: the first id
+            # recorded wins, and a second object is deleted (as graph_create_once does).
             _reload(item)
             if item.write.state == S.DONE:
-                outcomes[key] = CreateOutcome(key, graph_id=item.write.graph_id)
+                if item.write.graph_id != graph_id:
+                    _remove_duplicate(item.write, client, graph_id)
+                graph_id = item.write.graph_id
+                break
+        outcomes[key] = CreateOutcome(key, graph_id=graph_id)
     elif error is not None:
         _settle(item, S.FAILED, error)
         outcomes[key] = CreateOutcome(key, error=error)
@@ -329,18 +335,18 @@ def _send(client, act, chunk, via, outcomes, report, poll_every, timeout) -> Non
         for item, result in zip(chunk, results, strict=True):
             if result.ok:
                 body = result.body if isinstance(result.body, Mapping) else {}
-                _record(item, outcomes, graph_id=str(body.get("id") or "") or None,
+                _record(client, item, outcomes, graph_id=str(body.get("id") or "") or None,
                         unknown="Graph answered without an id")
             elif result.timed_out:
-                _record(item, outcomes, unknown="the batch timed out before this answer")
+                _record(client, item, outcomes, unknown="the batch timed out before this answer")
             elif isinstance(result.error, GraphThrottleError):
                 _settle(item, S.PLANNED, result.error)
             elif result.error is not None and (result.error.is_transient
                                                or isinstance(result.error, GraphTransientError)
                                                or (result.status or 0) >= 500):
-                _record(item, outcomes, unknown=error_text(result.error))
+                _record(client, item, outcomes, unknown=error_text(result.error))
             else:
-                _record(item, outcomes, error=result.error)
+                _record(client, item, outcomes, error=result.error)
         report(chunk)
         return
     name = f"{SET_PREFIX} {chunk[0].spec.kind} {uuid.uuid4().hex[:12]}"
@@ -377,13 +383,13 @@ def _collect(client, set_id, by_name, outcomes, report, poll_every, timeout) -> 
                 continue
             result = request.get("result") if isinstance(request.get("result"), dict) else {}
             if status == "SUCCESS" and result.get("id"):
-                _record(item, outcomes, graph_id=str(result["id"]))
+                _record(client, item, outcomes, graph_id=str(result["id"]))
             elif status == "ERROR" and int(result.get("error_code") or 1) not in _UNSETTLED_CODES:
-                _record(item, outcomes, error=_error(result))
+                _record(client, item, outcomes, error=_error(result))
             elif status == "CANCELED":
                 _settle(item, S.PLANNED, None, note="canceled before Graph processed it")
             else:
-                _record(item, outcomes, unknown=f"async request {status}: {result}")
+                _record(client, item, outcomes, unknown=f"async request {status}: {result}")
             answered.append(item)
             waiting.pop(_request_name(request.get("input")), None)
         report(answered)
