@@ -113,13 +113,15 @@ def graph_create_many(
     on_result: OnResult | None = None,
     poll_every: float = 10.0,
     timeout: float = 3600.0,
+    batch_size: int = MAX_BATCH,
 ) -> dict[str, CreateOutcome]:
     """Create every spec at most once per key; returns the outcome by key.
 
     `via`: "batch" (sync batches of 50), "async_batch" (async batch requests of 1,000) or
     "ad_request_set" (ads only, async ad request sets of 1,000). `chunk_by`: at most one spec
     per value in a sync batch ("Batch requests cannot include multiple Adsets under the same
-    Campaign"). `on_result` gets the outcomes as each answer is read. Graph's refusals come
+    Campaign"); `batch_size` caps a sync batch (ads: 10, the docs' advice). `on_result` gets
+    the outcomes as each answer is read. Graph's refusals come
     back as outcomes with `error`; anything unsettled after MAX_ROUNDS raises
     `GraphWriteUnresolvedError` (retryable: call again with the same specs).
     """
@@ -174,7 +176,7 @@ def graph_create_many(
                 f"{len(lost)} write(s) changed hands while being claimed",
                 key=lost[0].spec.key, state=S.SENT,
             )
-        for chunk in _chunks(to_send, via, chunk_by):
+        for chunk in _chunks(to_send, via, chunk_by, batch_size):
             try:
                 _send(client, act, chunk, via, outcomes, report, poll_every, timeout)
             except BaseException as exc:
@@ -309,8 +311,9 @@ def _record(client: GraphClient, item: _Item, outcomes: dict[str, CreateOutcome]
 # Sending
 
 
-def _chunks(items: list[_Item], via: str, chunk_by) -> list[list[_Item]]:
-    size = MAX_BATCH if via == "batch" else MAX_ASYNC_BATCH
+def _chunks(items: list[_Item], via: str, chunk_by, batch_size: int = MAX_BATCH
+            ) -> list[list[_Item]]:
+    size = min(batch_size, MAX_BATCH) if via == "batch" else MAX_ASYNC_BATCH
     chunks: list[list[_Item]] = []
     taken: list[set] = []
     for item in items:
