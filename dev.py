@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Adwright's two commands for a newcomer: `python3 dev.py run` and `python3 dev.py test`.
+(And `python3 dev.py bench <name> [--size N]`: the benchmarks, see the README.)
 
 `run` sets everything up on the embedded default (a virtualenv, SQLite, kombu's filesystem broker,
 the Graph simulator, a seeded demo agency) and starts the web server, a Celery worker with beat and
@@ -125,12 +126,27 @@ def test(args: list[str]) -> int:
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
 
 
+def bench(args: list[str]) -> int:
+    """One benchmark (or `all`): `python3 dev.py bench reports_load --size 100`."""
+    ensure_env()
+    if args and args[0] in {"reports_load", "all"} and subprocess.run(
+            [PY, "-c", "import locust"], capture_output=True).returncode:
+        say("installing the load tool (the `bench` extra: locust)")
+        subprocess.run([PY, "-m", "pip", "install", "-q", "-e", ".[dev,bench]"], check=True,
+                       cwd=ROOT)
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # each benchmark picks its own settings
+    return subprocess.run([PY, "-m", "bench", *args], cwd=ROOT, env=env).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "bench"}:
         print(__doc__)
         return 2
     if argv[0] == "run":
         return run()
+    if argv[0] == "bench":
+        return bench(argv[1:])
     return test(argv[1:])
 
 

@@ -24,7 +24,9 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("campaigns.media.urls")),
+    path("launches/", include("campaigns.launches.urls")),
     path("jobs/", include("agency.jobs.urls")),
+    path("approvals/", include("campaigns.approvals.urls")),
     path("api/", include("agency.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from agency.ids import parse_id
 from agency.membership import resolve_membership, switch_agency
 from agency.roles import Capability
 from agency.web import AgencyViewMixin
+from campaigns.approvals.selectors import approval_notices
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -56,6 +57,7 @@ class ClientListView(AgencyViewMixin, TemplateView):
         context["clients"] = selectors.client_list(agency=self.agency, membership=self.membership)
         if self.membership.can(Capability.MANAGE_CONNECTIONS):
             context["connection_alerts"] = connection_alerts(agency=self.agency)
+        context["approval_notices"] = approval_notices(agency=self.agency)
         return context
 
 

@@ -64,10 +64,14 @@ def object_key(obj) -> str:
     return "campaign" if kind == "campaign" else f"{kind}:{obj.pk}"
 
 
-def campaign_tree_errors(*, campaign: Campaign, now: datetime | None = None
-                         ) -> dict[str, dict[str, str]]:
+def campaign_tree_errors(*, campaign: Campaign, now: datetime | None = None,
+                         assets: str = "cached") -> dict[str, dict[str, str]]:
     """Every rule on the campaign and everything below it: `{"campaign": {...},
-    "adset:<pk>": {...}, "creative:<pk>": {...}, "ad:<pk>": {...}}`, only objects with errors."""
+    "adset:<pk>": {...}, "creative:<pk>": {...}, "ad:<pk>": {...}}`, only objects with errors.
+
+    `assets`: check the unpublished objects' asset ids against what Graph listed ("fetch"),
+    against the cached listings only ("cached"), or not ("off")."""
+    from campaigns.assets import asset_errors
     now = now or timezone.now()
     facts = AccountFacts.of(campaign.ad_account)
     parent = {f: getattr(campaign, f) for f in (
@@ -86,6 +90,8 @@ def campaign_tree_errors(*, campaign: Campaign, now: datetime | None = None
                               creating=not adset.graph_id)
         if not any(ad.adset_id == adset.pk and ad.status != "DELETED" for ad in ads):
             errors["__all__"] = "Add at least one ad."
+        if assets != "off" and not adset.graph_id:
+            errors = asset_errors(obj=adset, kind="adset", fetch=assets == "fetch") | errors
         if errors:
             out[object_key(adset)] = errors
     used = {ad.creative_id for ad in ads}
@@ -93,12 +99,16 @@ def campaign_tree_errors(*, campaign: Campaign, now: datetime | None = None
         if creative.pk not in used or creative.graph_id:
             continue
         errors = creative_errors(data=_fields(creative))
+        if assets != "off":
+            errors = asset_errors(obj=creative, kind="creative", fetch=assets == "fetch") | errors
         if errors:
             out[object_key(creative)] = errors
     for ad in ads:
         if ad.status == "DELETED":
             continue
         errors = ad_errors(data={**_fields(ad), "creative_id": ad.creative_id})
+        if assets != "off" and not ad.graph_id:
+            errors = asset_errors(obj=ad, kind="ad", fetch=assets == "fetch") | errors
         if errors:
             out[object_key(ad)] = errors
     return out

@@ -45,6 +45,9 @@ urlpatterns = [
          name="creative-save"),
     path("creatives/<int:creative_id>/preview/", builder.CreativePreviewView.as_view(),
          name="creative-preview"),
+    path("creatives/<int:creative_id>/live-edit/", live.CreativeLiveEditView.as_view(),
+         name="creative-live-edit"),
     path("ads/<int:ad_id>/save/", builder.AdSaveView.as_view(), name="ad-save"),
+    path("ads/<int:ad_id>/live-edit/", live.AdLiveEditView.as_view(), name="ad-live-edit"),
     path("ads/<int:ad_id>/action/", live.AdActionView.as_view(), name="ad-action"),
 ]

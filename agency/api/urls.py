@@ -7,6 +7,8 @@ from agency.api import views
 from agency.api.docs import ApiSchemaView, api_docs_view
 from agency.jobs import api as jobs_api
 from campaigns import api as campaigns_api
+from campaigns.approvals import api as approvals_api
+from campaigns.launches.api_urls import urlpatterns as launches_api_urls
 from campaigns.media import api as media_api
 from reporting import api as reporting_api
 
@@ -33,6 +35,8 @@ urlpatterns = [
          name="ad-account-sync"),
     path("v1/ad-accounts/<int:ad_account_id>/bulk/", campaigns_api.AdAccountBulkApi.as_view(),
          name="ad-account-bulk"),
+    path("v1/ad-accounts/<int:ad_account_id>/assets/",
+         campaigns_api.AdAccountAssetsApi.as_view(), name="ad-account-assets"),
     path("v1/ad-accounts/<int:ad_account_id>/bulk-publish/",
          campaigns_api.BulkPublishStartApi.as_view(), name="bulk-publish-start"),
     path("v1/bulk-publish/<int:job_id>/", campaigns_api.BulkPublishDetailApi.as_view(),
@@ -71,4 +75,15 @@ urlpatterns = [
     path("v1/jobs/<int:job_id>/", jobs_api.JobDetailApi.as_view(), name="job-detail"),
     path("v1/jobs/<int:job_id>/cancel/", jobs_api.JobCancelApi.as_view(), name="job-cancel"),
     path("v1/insights/", reporting_api.InsightListApi.as_view(), name="insight-list"),
+    path("v1/approvals/", approvals_api.ApprovalListApi.as_view(), name="approval-list"),
+    path("v1/approvals/<int:approval_id>/", approvals_api.ApprovalDetailApi.as_view(),
+         name="approval-detail"),
+    path("v1/approvals/<int:approval_id>/decide/", approvals_api.ApprovalDecideApi.as_view(),
+         name="approval-decide"),
+    path("v1/approvals/<int:approval_id>/cancel/", approvals_api.ApprovalCancelApi.as_view(),
+         name="approval-cancel"),
+    path("v1/campaigns/<int:campaign_id>/approval/",
+         approvals_api.CampaignApprovalApi.as_view(), name="campaign-approval"),
 ]
+
+urlpatterns += launches_api_urls

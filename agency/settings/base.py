@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "accounts",
     "campaigns",
     "campaigns.media",
+    "campaigns.launches",
+    "campaigns.approvals",
     "reporting",
 ]
 

@@ -2,6 +2,7 @@
 
 from campaigns.api.accounts import AdAccountListApi, AdAccountRefreshApi
 from campaigns.api.builder import (
+    AdAccountAssetsApi,
     AdAccountBulkApi,
     AdAccountSyncApi,
     AdActionApi,
@@ -25,6 +26,7 @@ from campaigns.api.bulk_publish import (
 )
 
 __all__ = [
+    "AdAccountAssetsApi",
     "AdAccountBulkApi",
     "AdAccountListApi",
     "AdAccountRefreshApi",

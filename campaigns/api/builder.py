@@ -16,6 +16,7 @@ from agency.graph import GraphError
 from agency.jobs.api import JobOutput
 from agency.roles import Capability
 from campaigns import access, selectors
+from campaigns.assets import ASSET_KINDS, AssetsUnavailableError, account_assets
 from campaigns.models import Ad, AdSet, Campaign
 from campaigns.services import drafts, manage, meta_check, publish
 from campaigns.services.sync import SYNC_KIND
@@ -505,6 +506,38 @@ class AdAccountSyncApi(AgencyApi):
                              connection=ad_account.connection)
         return Response(JobOutput(job).data,
                         status=status.HTTP_202_ACCEPTED)
+
+
+class AssetOutput(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    eligible = serializers.BooleanField(required=False)
+    store_urls = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class AdAccountAssetsApi(AgencyApi):
+    """What the ad account can use, listed from Meta (cached briefly): the builder's pickers."""
+
+    capability = Capability.VIEW_AGENCY
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=sorted(ASSET_KINDS))
+        parent_id = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                          help_text="The Page (page_posts) or Instagram "
+                                                    "account (instagram_media)")
+
+    @extend_schema(parameters=[InputSerializer], responses=AssetOutput(many=True))
+    def get(self, request, ad_account_id: int):
+        ad_account = access.access_ad_account_by_id(membership=self.membership,
+                                                    ad_account_id=ad_account_id)
+        query = self.InputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            items = account_assets(ad_account=ad_account, kind=query.validated_data["kind"],
+                                   parent_id=query.validated_data.get("parent_id") or "")
+        except AssetsUnavailableError as exc:
+            raise GraphUnavailableError(exc.message) from exc
+        return Response(AssetOutput(items, many=True).data)
 
 
 class AdAccountBulkApi(AgencyApi):

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from agency.ids import IdModelChoiceField
+from campaigns import money
 from campaigns.models import Objective
 from campaigns.validation import rules
 
@@ -24,16 +25,20 @@ def _split_codes(value: str) -> list[str]:
 
 
 def _to_minor(amount: Decimal | None, currency: str) -> int | None:
-    if amount is None:
-        return None
-    return int((amount * rules.minor_per_major(currency)).to_integral_value())
+    return money.to_minor(amount, currency)
 
 
 def _to_major(minor: int | None, currency: str) -> Decimal | None:
-    if minor is None:
-        return None
-    per = rules.minor_per_major(currency)
-    return Decimal(minor) / per if per != 1 else Decimal(minor)
+    return None if minor is None else money.from_minor(minor, currency)
+
+
+def _money_inputs(form: forms.Form, currency: str) -> None:
+    """Money inputs say their currency and step by its smallest unit (1 for JPY, 0.01 for USD)."""
+    step = "1" if money.exponent(currency) == 0 else "0.01"
+    for field in form.fields.values():
+        if isinstance(field, MoneyField):
+            field.label = f"{field.label} ({currency})"
+            field.widget.attrs["step"] = step
 
 
 class JSONListField(forms.CharField):
@@ -102,6 +107,7 @@ class CampaignStepForm(forms.Form):
     def __init__(self, *args, currency: str = "USD", **kw):
         self.currency = currency
         super().__init__(*args, **kw)
+        _money_inputs(self, currency)
 
     @classmethod
     def initial_for(cls, campaign) -> dict[str, Any]:
@@ -190,6 +196,7 @@ class AdSetStepForm(forms.Form):
     def __init__(self, *args, currency: str = "USD", tz_name: str = "UTC", **kw):
         self.currency, self.tz_name = currency, tz_name
         super().__init__(*args, **kw)
+        _money_inputs(self, currency)
 
     @property
     def zone(self):
@@ -294,6 +301,10 @@ FORMATS = [("image", "Single image"), ("video", "Single video"), ("carousel", "C
 
 
 class CreativeStepForm(forms.Form):
+    """The creative step. Media come from the client's media library (`library`: a queryset of
+    its assets): one image or one video, or 2-10 carousel cards (`card-<i>-*` fields, their
+    number in `card_count`), each with an image or a video, headline, description and link."""
+
     name = forms.CharField(max_length=400)
     format = forms.ChoiceField(choices=FORMATS)
     page_id = forms.CharField(max_length=32, required=False, label="Facebook Page")
@@ -308,39 +319,143 @@ class CreativeStepForm(forms.Form):
                                                 for c in rules.CTA_TYPES],
                                        label="Call to action")
     url_tags = forms.CharField(max_length=rules.URL_TAGS_MAX, required=False, label="URL tags")
-    image_hash = forms.CharField(max_length=64, required=False, label="Image (library hash)")
-    media_asset_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    video_id = forms.CharField(max_length=32, required=False, label="Video id")
-    cards = JSONListField(max_length=40000)
-    object_story_id = forms.CharField(max_length=80, required=False, label="Page post id")
+    image_asset = IdModelChoiceField(queryset=None, required=False, widget=forms.RadioSelect,
+                                     empty_label=None, label="Image from the media library")
+    video_asset = IdModelChoiceField(queryset=None, required=False, widget=forms.RadioSelect,
+                                     empty_label=None, label="Video from the media library")
+    image_hash = forms.CharField(max_length=64, required=False,
+                                 label="Or an image hash of the ad account's library")
+    video_id = forms.CharField(max_length=32, required=False,
+                               label="Or a video id of the ad account")
+    card_count = forms.IntegerField(min_value=0, max_value=rules.CAROUSEL_MAX, required=False,
+                                    widget=forms.HiddenInput)
+    object_story_id = forms.CharField(max_length=80, required=False, label="Page post")
     source_instagram_media_id = forms.CharField(max_length=32, required=False,
-                                                label="Instagram post id")
+                                                label="Instagram post")
     contextual_multi_ads = forms.ChoiceField(
         choices=[("OPT_OUT", "No: show this ad on its own only"),
                  ("OPT_IN", "Yes: may appear in multi-advertiser ads")],
         widget=forms.RadioSelect, label="Multi-advertiser ads")
 
     SPEC_KEYS = ("message", "headline", "description", "link", "call_to_action", "url_tags",
-                 "image_hash", "media_asset_id", "video_id", "cards", "object_story_id",
-                 "source_instagram_media_id")
+                 "image_hash", "video_id", "object_story_id", "source_instagram_media_id")
+    CARD_KEYS = ("headline", "description", "link")
+
+    def __init__(self, *args, library=None, **kw):
+        super().__init__(*args, **kw)
+        from campaigns.media.models import MediaAsset
+
+        library = library if library is not None else MediaAsset.objects.none()
+        self.library = library
+        self.fields["image_asset"].queryset = library.filter(kind="image")
+        self.fields["video_asset"].queryset = library.filter(kind="video")
+        self.card_total = self._card_total()
+        for i in range(self.card_total):
+            self.fields[f"card-{i}-asset"] = IdModelChoiceField(
+                queryset=library, required=False, label="Image or video",
+                empty_label="Choose from the media library…")
+            self.fields[f"card-{i}-headline"] = forms.CharField(
+                max_length=rules.CARD_TEXT_LIMITS["headline"], required=False, label="Headline")
+            self.fields[f"card-{i}-description"] = forms.CharField(
+                max_length=rules.CARD_TEXT_LIMITS["description"], required=False,
+                label="Description")
+            self.fields[f"card-{i}-link"] = forms.CharField(max_length=2000, required=False,
+                                                           label="Link")
+
+    def _card_total(self) -> int:
+        raw = self.data.get("card_count") if self.is_bound else self.initial.get("card_count")
+        try:
+            return max(0, min(int(raw or 0), rules.CAROUSEL_MAX))
+        except (TypeError, ValueError):
+            return 0
+
+    @property
+    def card_rows(self) -> list[dict]:
+        return [{"index": i, **{k: self[f"card-{i}-{k}"] for k in ("asset", *self.CARD_KEYS)}}
+                for i in range(self.card_total)]
 
     @classmethod
     def initial_for(cls, creative) -> dict[str, Any]:
         spec = creative.spec or {}
-        return {"name": creative.name, "format": creative.format, "page_id": creative.page_id,
-                "instagram_user_id": creative.instagram_user_id,
-                "contextual_multi_ads": creative.contextual_multi_ads,
-                **{k: spec.get(k) for k in cls.SPEC_KEYS}}
+        asset_id = spec.get("media_asset_id")
+        initial = {"name": creative.name, "format": creative.format, "page_id": creative.page_id,
+                   "instagram_user_id": creative.instagram_user_id,
+                   "contextual_multi_ads": creative.contextual_multi_ads,
+                   "image_asset": asset_id if creative.format != "video" else None,
+                   "video_asset": asset_id if creative.format == "video" else None,
+                   **{k: spec.get(k) for k in cls.SPEC_KEYS}}
+        cards = [c for c in spec.get("cards") or [] if isinstance(c, dict)]
+        initial["card_count"] = len(cards)
+        for i, card in enumerate(cards[:rules.CAROUSEL_MAX]):
+            initial[f"card-{i}-asset"] = card.get("media_asset_id")
+            for key in cls.CARD_KEYS:
+                initial[f"card-{i}-{key}"] = card.get(key, "")
+        return initial
+
+    def cards(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        out = []
+        for i in range(self.card_total):
+            card: dict[str, Any] = {k: d[f"card-{i}-{k}"].strip() for k in self.CARD_KEYS
+                                    if d.get(f"card-{i}-{k}", "").strip()}
+            if d.get(f"card-{i}-asset") is not None:
+                card["media_asset_id"] = d[f"card-{i}-asset"].pk
+            out.append(card)
+        return out
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data
         spec = {k: d[k] for k in self.SPEC_KEYS if d.get(k) not in (None, "", [])}
+        asset = d.get("video_asset") if d["format"] == "video" else d.get("image_asset")
+        if asset is not None and d["format"] in ("image", "video"):
+            spec["media_asset_id"] = asset.pk
+            spec.pop("image_hash" if d["format"] == "image" else "video_id", None)
+        cards = self.cards()
+        if cards:
+            spec["cards"] = cards
         return {"name": d["name"], "format": d["format"], "page_id": d["page_id"].strip(),
                 "instagram_user_id": d["instagram_user_id"].strip(), "spec": spec,
                 "contextual_multi_ads": d["contextual_multi_ads"]}
 
 
+def cards_edit(cards: list[dict], op: str) -> list[dict]:
+    """A carousel card operation from the builder: "add", "remove:<i>", "up:<i>", "down:<i>"."""
+    cards = list(cards)
+    verb, _, raw = (op or "").partition(":")
+    if verb == "add":
+        if len(cards) < rules.CAROUSEL_MAX:
+            cards.append({})
+        return cards
+    try:
+        i = int(raw)
+    except ValueError:
+        return cards
+    if not 0 <= i < len(cards):
+        return cards
+    if verb == "remove":
+        cards.pop(i)
+    elif verb == "up" and i > 0:
+        cards[i - 1], cards[i] = cards[i], cards[i - 1]
+    elif verb == "down" and i < len(cards) - 1:
+        cards[i + 1], cards[i] = cards[i], cards[i + 1]
+    return cards
+
+
 # --- ad -------------------------------------------------------------------------------------
+
+
+def _pixel_of(specs: Any) -> str:
+    """The pixel of a conversion tracking spec (core-flows.md §4.9 action-spec format)."""
+    for spec in specs if isinstance(specs, list) else []:
+        if not isinstance(spec, dict):
+            continue
+        types = spec.get("action.type")
+        types = types if isinstance(types, list) else [types]
+        pixels = spec.get("fb_pixel")
+        pixels = pixels if isinstance(pixels, list) else [pixels]
+        if "offsite_conversion" in types and pixels and pixels[0]:
+            return str(pixels[0])
+    return ""
 
 
 class AdStepForm(forms.Form):
@@ -348,6 +463,8 @@ class AdStepForm(forms.Form):
     creative = IdModelChoiceField(queryset=None, required=False, empty_label="Choose…")
     desired_status = forms.ChoiceField(choices=[("ACTIVE", "Active once published"),
                                                 ("PAUSED", "Paused")], label="Status")
+    tracking_pixel = forms.CharField(max_length=32, required=False,
+                                     label="Track website conversions with the pixel")
 
     def __init__(self, *args, creatives=None, **kw):
         super().__init__(*args, **kw)
@@ -355,12 +472,15 @@ class AdStepForm(forms.Form):
 
     @classmethod
     def initial_for(cls, ad) -> dict[str, Any]:
-        return {"name": ad.name, "creative": ad.creative_id, "desired_status": ad.desired_status}
+        return {"name": ad.name, "creative": ad.creative_id, "desired_status": ad.desired_status,
+                "tracking_pixel": _pixel_of(ad.tracking_specs)}
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data
+        pixel = d["tracking_pixel"].strip()
+        specs = [{"action.type": ["offsite_conversion"], "fb_pixel": [pixel]}] if pixel else []
         return {"name": d["name"], "creative": d["creative"],
-                "desired_status": d["desired_status"]}
+                "desired_status": d["desired_status"], "tracking_specs": specs}
 
 
 # Rule-set keys (campaigns.validation) → the form field that shows the message.
@@ -382,9 +502,9 @@ RULE_FIELDS = {
               "targeting.threads_positions": "publisher_platforms",
               "targeting.device_platforms": "publisher_platforms",
               "promoted_object": "pixel_id"},
-    "creative": {"spec": "message", "spec.image": "image_hash", "spec.video": "video_id",
-                 "spec.cards": "cards"},
-    "ad": {"tracking_specs": "name"},
+    "creative": {"spec": "message", "spec.image": "image_asset", "spec.video": "video_asset",
+                 "spec.cards": "card_count"},
+    "ad": {"tracking_specs": "tracking_pixel"},
 }
 
 
@@ -393,7 +513,10 @@ def form_field_for(kind: str, key: str, form: forms.Form) -> str | None:
     if mapped is None:
         tail = key.split(".")[-1]
         if key.startswith("spec.cards."):
-            mapped = "cards"
+            # spec.cards.<i>.image → card-<i>-asset; spec.cards.<i>.<field> → card-<i>-<field>
+            parts = key.split(".")
+            field = parts[3] if len(parts) > 3 else "asset"
+            mapped = f"card-{parts[2]}-{'asset' if field == 'image' else field}"
         elif key.startswith(("promoted_object.", "spec.", "targeting.")):
             mapped = tail
         else:

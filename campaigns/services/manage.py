@@ -18,14 +18,17 @@ from campaigns.services.drafts import _apply
 from campaigns.services.graph_errors import graph_error_info
 from campaigns.services.payloads import _time
 from campaigns.services.versions import object_kind, version_record
-from campaigns.validation import AccountFacts, adset_errors, campaign_errors
+from campaigns.validation import AccountFacts, ad_errors, adset_errors, campaign_errors
 
+# What Graph lets us change on a live object (reference.md §7.2; a creative's content is
+# immutable, only its name: reference.md §8 item 40; an ad gets another creative by id).
 LIVE_EDITABLE: dict[type, tuple[str, ...]] = {
-    Campaign: ("name", "daily_budget_minor", "lifetime_budget_minor", "spend_cap_minor"),
-    AdSet: ("name", "daily_budget_minor", "lifetime_budget_minor", "bid_amount_minor",
-            "end_time", "targeting"),
+    Campaign: ("name", "daily_budget_minor", "lifetime_budget_minor", "spend_cap_minor",
+               "bid_strategy"),
+    AdSet: ("name", "daily_budget_minor", "lifetime_budget_minor", "bid_strategy",
+            "bid_amount_minor", "end_time", "targeting", "optimization_goal", "billing_event"),
     AdCreative: ("name",),
-    Ad: ("name",),
+    Ad: ("name", "creative", "tracking_specs"),
 }
 GRAPH_NAMES = {"daily_budget_minor": "daily_budget", "lifetime_budget_minor": "lifetime_budget",
                "spend_cap_minor": "spend_cap", "bid_amount_minor": "bid_amount"}
@@ -57,10 +60,31 @@ def _check(obj: Any, changes: dict[str, Any]) -> None:
                               creating=False)
     else:
         errors = {} if (changes.get("name") or "").strip() else {"name": "Enter a name."}
+        if isinstance(obj, Ad) and "creative" in changes:
+            errors.update(_creative_swap_errors(obj, changes["creative"]))
+        if isinstance(obj, Ad) and "tracking_specs" in changes:
+            specs = ad_errors(data={**data, "creative_id": obj.creative_id or 0})
+            errors.update({k: v for k, v in specs.items() if k == "tracking_specs"})
     errors = {k: v for k, v in errors.items() if k.split(".")[0] in changes}
     if errors:
         raise LiveEditError("Fix the highlighted fields.", field=next(iter(errors)),
                             extra={"errors": errors})
+
+
+def _creative_swap_errors(ad: Ad, creative: Any) -> dict[str, str]:
+    if not isinstance(creative, AdCreative) or creative.ad_account_id != ad.ad_account_id:
+        return {"creative": "Choose a creative of this ad account."}
+    if not creative.graph_id or creative.deleted_on_graph:
+        return {"creative": "Choose a creative that is on Meta (publish it first)."}
+    return {}
+
+
+def _graph_value(key: str, value: Any, obj: Any) -> Any:
+    if key == "end_time" and value is not None:
+        return _time(value, obj.ad_account.timezone_name)
+    if key == "creative":
+        return {"creative_id": value.graph_id}
+    return value if value is not None else 0
 
 
 def live_update(*, obj: Any, actor, changes: dict[str, Any], source: str = "page") -> Any:
@@ -72,11 +96,8 @@ def live_update(*, obj: Any, actor, changes: dict[str, Any], source: str = "page
         raise ServiceError(f"Meta does not let us edit {', '.join(refused)} here.",
                            field=refused[0])
     _check(obj, changes)
-    payload: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "end_time" and value is not None:
-            value = _time(value, obj.ad_account.timezone_name)
-        payload[GRAPH_NAMES.get(key, key)] = value if value is not None else 0
+    payload = {GRAPH_NAMES.get(key, key): _graph_value(key, value, obj)
+               for key, value in changes.items()}
     with graph_for_connection(connection=obj.ad_account.connection, purpose="live_edit",
                               actor=actor) as client:
         try:
@@ -95,8 +116,8 @@ def live_update(*, obj: Any, actor, changes: dict[str, Any], source: str = "page
 
 def _apply_live(obj: Any, changes: dict[str, Any]) -> dict[str, Any]:
     diff = _apply(obj, changes)
-    obj.last_sent = {**(obj.last_sent or {}), **{GRAPH_NAMES.get(k, k): v for k, v in
-                                                 changes.items() if k != "end_time"}}
+    obj.last_sent = {**(obj.last_sent or {}), **{GRAPH_NAMES.get(k, k): _graph_value(k, v, obj)
+                                                 for k, v in changes.items()}}
     obj.changed_on_graph = False
     obj.save()
     return diff

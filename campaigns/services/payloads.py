@@ -106,6 +106,17 @@ def _image(item: dict[str, Any], creative: AdCreative) -> dict[str, Any]:
     return {}
 
 
+def _card_media(card: dict[str, Any], creative: AdCreative) -> dict[str, Any]:
+    """A carousel card's image, or its video with the video's thumbnail as `picture`
+    (creatives-and-media.md §2.3: `video_id` on any card, then `image_hash` or `picture`)."""
+    if card.get("image_hash") or not card.get("media_asset_id"):
+        return _image(card, creative)
+    media = _media_lookup(card["media_asset_id"], creative)
+    if media.video_id:
+        return {"video_id": media.video_id, "picture": media.thumbnail_url}
+    return {"image_hash": media.image_hash}
+
+
 def _video(spec: dict[str, Any], creative: AdCreative) -> dict[str, Any]:
     if spec.get("video_id"):
         out = {"video_id": spec["video_id"]}
@@ -158,7 +169,7 @@ def object_story_spec(creative: AdCreative) -> dict[str, Any]:
         link_data["child_attachments"] = [
             {
                 "link": card.get("link") or link,
-                **_image(card, creative),
+                **_card_media(card, creative),
                 **({"name": card["headline"]} if card.get("headline") else {}),
                 **({"description": card["description"]} if card.get("description") else {}),
             }

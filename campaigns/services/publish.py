@@ -146,9 +146,12 @@ def campaign_publish_run(*, campaign: Campaign, job=None, actor=None) -> Campaig
     """The job's body; safe to run again from any point (rows with a Graph id are skipped,
     a create interrupted mid-call is reconciled by its key, never re-posted blindly)."""
     from agency.jobs import services as jobs
+    from campaigns.services.creative_media import campaign_media_push
 
     connection = campaign.ad_account.connection
     try:
+        # Library files the creatives use go to the ad account first (each push idempotent).
+        campaign_media_push(campaign=campaign, job=job, actor=actor)
         with graph_for_connection(connection=connection, purpose="campaign_publish",
                                   actor=actor) as client:
             for obj in publish_order(campaign):

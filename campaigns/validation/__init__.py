@@ -7,8 +7,10 @@ from campaigns.validation.checks import (
     Errors,
     ad_errors,
     adset_errors,
+    asset_listings_needed,
     campaign_errors,
     creative_errors,
+    listed_asset_errors,
     reaches_eu,
 )
 
@@ -17,7 +19,9 @@ __all__ = [
     "Errors",
     "ad_errors",
     "adset_errors",
+    "asset_listings_needed",
     "campaign_errors",
     "creative_errors",
+    "listed_asset_errors",
     "reaches_eu",
 ]

@@ -236,6 +236,9 @@ def _promoted_object(errors, data, objective, goal) -> None:
                 "application_id": "Choose the app.",
                 "object_store_url": "Enter the app's store URL.",
             }[key]
+    event = promoted.get("custom_event_type")
+    if event and event not in r.PIXEL_EVENTS:
+        errors["promoted_object.custom_event_type"] = "Choose a conversion event from the list."
     for key in ("pixel_id", "page_id", "application_id"):
         value = promoted.get(key)
         if value and not r.NUMERIC_ID_RE.match(str(value)):
@@ -502,4 +505,81 @@ def ad_errors(*, data: Mapping[str, Any]) -> Errors:
         errors["tracking_specs"] = "Tracking specs are a list of objects."
     elif len(specs) > 20:
         errors["tracking_specs"] = "At most 20 tracking specs."
+    return errors
+
+
+# --- ids checked against what Graph listed ----------------------------------------------------
+# `listed` maps a listing ("pixels", "page_posts:<page id>", ...) to the ids Graph returned for
+# the ad account, or None when Graph could not be asked (then the id is not judged here).
+
+Listed = Mapping[str, "frozenset[str] | set[str] | None"]
+
+
+def _asset_refs(kind: str, data: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(field key, id, listing kind, parent id) of every asset id the object uses."""
+    refs: list[tuple[str, str, str, str]] = []
+    if kind == "adset":
+        targeting = data.get("targeting") or {}
+        if isinstance(targeting, Mapping):
+            for name in ("custom_audiences", "excluded_custom_audiences"):
+                items = targeting.get(name) or []
+                for item in items if isinstance(items, list) else []:
+                    if isinstance(item, Mapping) and item.get("id"):
+                        refs.append((f"targeting.{name}", str(item["id"]),
+                                     "custom_audiences", ""))
+        promoted = data.get("promoted_object") or {}
+        if isinstance(promoted, Mapping):
+            for name, listing in (("pixel_id", "pixels"), ("page_id", "pages"),
+                                  ("application_id", "apps")):
+                if promoted.get(name):
+                    refs.append((f"promoted_object.{name}", str(promoted[name]), listing, ""))
+    elif kind == "ad":
+        specs = data.get("tracking_specs") or []
+        for spec in specs if isinstance(specs, list) else []:
+            pixels = spec.get("fb_pixel") if isinstance(spec, Mapping) else None
+            for pixel in pixels if isinstance(pixels, list) else [pixels] if pixels else []:
+                refs.append(("tracking_specs", str(pixel), "pixels", ""))
+    elif kind == "creative":
+        spec = data.get("spec") or {}
+        spec = spec if isinstance(spec, Mapping) else {}
+        page_id = str(data.get("page_id") or "")
+        ig_id = str(data.get("instagram_user_id") or "")
+        if page_id:
+            refs.append(("page_id", page_id, "pages", ""))
+        if ig_id:
+            refs.append(("instagram_user_id", ig_id, "instagram_accounts", ""))
+        fmt = data.get("format")
+        if fmt == "page_post" and spec.get("object_story_id"):
+            story = str(spec["object_story_id"])
+            refs.append(("spec.object_story_id", story, "page_posts", story.split("_")[0]))
+        if fmt == "instagram_post" and spec.get("source_instagram_media_id") and ig_id:
+            refs.append(("spec.source_instagram_media_id", str(spec["source_instagram_media_id"]),
+                         "instagram_media", ig_id))
+    return refs
+
+
+def asset_listings_needed(*, kind: str, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The Graph listings `listed_asset_errors` needs for this object: [(kind, parent id)]."""
+    return list(dict.fromkeys((listing, parent) for _, _, listing, parent in
+                              _asset_refs(kind, data)))
+
+
+ASSET_MESSAGES = {
+    "custom_audiences": "This custom audience is not one of the ad account's audiences.",
+    "pixels": "This pixel is not one the ad account can use.",
+    "pages": "This Page is not one the ad account can promote.",
+    "apps": "This app is not one the ad account can advertise.",
+    "instagram_accounts": "This Instagram account is not connected to the ad account.",
+    "page_posts": "This post is not one of the Page's posts that can be boosted.",
+    "instagram_media": "This media is not one of the Instagram account's posts.",
+}
+
+
+def listed_asset_errors(*, kind: str, data: Mapping[str, Any], listed: Listed) -> Errors:
+    """Every asset id the object uses must be one Graph listed for the ad account."""
+    errors: Errors = {}
+    for field, value, listing, parent in _asset_refs(kind, data):
+        ids = listed.get(f"{listing}:{parent}" if parent else listing)
+        if ids is not None and value not in ids:
+            errors.setdefault(field, ASSET_MESSAGES[listing])
     return errors

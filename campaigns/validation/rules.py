@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from campaigns import money
+
 OBJECTIVES = (
     "OUTCOME_TRAFFIC", "OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_AWARENESS",
     "OUTCOME_ENGAGEMENT", "OUTCOME_APP_PROMOTION",
@@ -68,6 +70,14 @@ PROMOTED_OBJECT_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("OUTCOME_APP_PROMOTION", "VALUE"): ("application_id", "object_store_url"),
 }  # fmt: skip
 
+# creatives-and-media.md §5 (OUTCOME_SALES row): the standard pixel events a website conversion
+# ad set optimises for (`promoted_object.custom_event_type`).
+PIXEL_EVENTS = (
+    "PURCHASE", "ADD_TO_CART", "INITIATED_CHECKOUT", "ADD_PAYMENT_INFO", "ADD_TO_WISHLIST",
+    "CONTENT_VIEW", "COMPLETE_REGISTRATION", "LEAD", "DONATE", "START_TRIAL", "SUBSCRIBE",
+    "SEARCH", "OTHER",
+)  # fmt: skip
+
 # Ages Meta lets advertisers target (18-65; 65 means 65+).
 AGE_MIN, AGE_MAX = 18, 65
 
@@ -117,9 +127,6 @@ ENROLL_STATUSES = ("OPT_IN", "OPT_OUT")
 # Minimum daily budget in minor units when the account has not told us its own
 # (`min_daily_budget` on the ad account, reference.md §2.3): 1.00 in most currencies.
 DEFAULT_MIN_DAILY_MINOR = 100
-ZERO_DECIMAL = frozenset(
-    {"JPY", "KRW", "CLP", "COP", "CRC", "HUF", "ISK", "IDR", "PYG", "TWD", "VND"}
-)
 # reference.md §3.1: spend_cap "minimum value of $100 USD" (only the dollar figure is given).
 SPEND_CAP_MIN_USD_MINOR = 100 * 100
 
@@ -131,4 +138,4 @@ URL_TAGS_RE = re.compile(r"^[^?&=\s]+=[^&\s]*(&[^?&=\s]+=[^&\s]*)*$")
 
 
 def minor_per_major(currency: str) -> int:
-    return 1 if currency.upper() in ZERO_DECIMAL else 100
+    return money.minor_per_major(currency)

@@ -18,15 +18,17 @@ from agency.errors import ServiceError
 from agency.graph import GraphError
 from agency.ids import parse_id
 from campaigns import selectors
+from campaigns.assets import asset_errors
 from campaigns.forms.builder import (
     AdSetStepForm,
     AdStepForm,
     CampaignStepForm,
     CreativeStepForm,
+    cards_edit,
 )
 from campaigns.models import AdCreative, AdSet, Campaign
 from campaigns.services import drafts, meta_check, publish, sync
-from campaigns.services.payloads import creative_media_ids
+from campaigns.services.creative_media import creative_media_prepare
 from campaigns.validation import AccountFacts, ad_errors, adset_errors, campaign_errors, rules
 from campaigns.validation import creative_errors as creative_rule_errors
 from campaigns.views.common import (
@@ -36,6 +38,7 @@ from campaigns.views.common import (
     graph_trouble,
     object_errors,
 )
+from campaigns.views.pickers import ad_pickers, adset_pickers, creative_pickers
 
 STEPS = ("campaign", "adset", "creative", "ad", "review")
 
@@ -55,11 +58,14 @@ def rule_errors(obj) -> dict[str, str]:
     if isinstance(obj, Campaign):
         return campaign_errors(data=_fields(obj), account=facts)
     if isinstance(obj, AdSet):
-        return adset_errors(data=_fields(obj), campaign=_parent(obj.campaign), account=facts,
-                            now=timezone.now(), creating=not obj.graph_id)
+        errors = adset_errors(data=_fields(obj), campaign=_parent(obj.campaign), account=facts,
+                              now=timezone.now(), creating=not obj.graph_id)
+        return errors if obj.graph_id else asset_errors(obj=obj, kind="adset") | errors
     if isinstance(obj, AdCreative):
-        return creative_rule_errors(data=_fields(obj))
-    return ad_errors(data={**_fields(obj), "creative_id": obj.creative_id})
+        errors = creative_rule_errors(data=_fields(obj))
+        return errors if obj.graph_id else asset_errors(obj=obj, kind="creative") | errors
+    errors = ad_errors(data={**_fields(obj), "creative_id": obj.creative_id})
+    return errors if obj.graph_id else asset_errors(obj=obj, kind="ad") | errors
 
 
 def _form_for(kind: str, obj, data=None):
@@ -75,7 +81,11 @@ def _form_for(kind: str, obj, data=None):
                                                     for g in goals]
         return form
     if kind == "creative":
-        form = CreativeStepForm(data, initial=None if data else CreativeStepForm.initial_for(obj))
+        from campaigns.media.models import MediaAsset
+
+        library = MediaAsset.objects.filter(client_id=account.client_id).order_by("-pk")
+        form = CreativeStepForm(data, initial=None if data else CreativeStepForm.initial_for(obj),
+                                library=library)
         for name in ("message", "headline", "description"):
             form.fields[name].widget.attrs.update({
                 "data-counter": rules.TEXT_LIMITS[name],
@@ -97,7 +107,8 @@ def step_context(view, campaign: Campaign, step: str, obj_id: int | None, *, for
                "account": campaign.ad_account,
                "locked": bool(campaign.graph_id) or not view.can_build}
     if step == "review":
-        context["tree_errors"] = selectors.campaign_tree_errors(campaign=campaign)
+        context["tree_errors"] = selectors.campaign_tree_errors(campaign=campaign,
+                                                                assets="fetch")
         context["preview_formats"] = meta_check.PREVIEW_FORMATS
         context["job"] = selectors.publish_job(campaign=campaign)
         return "campaigns/_step_review.html", context
@@ -107,12 +118,19 @@ def step_context(view, campaign: Campaign, step: str, obj_id: int | None, *, for
     if obj is None:
         return f"campaigns/_step_{step}.html", context
     form = form or _form_for(step, obj)
+    if step == "adset" and not obj.graph_id:
+        context.update(adset_pickers(form, obj))
+    if step == "creative" and not obj.graph_id:
+        context.update(creative_pickers(form, obj))
+    if step == "ad" and not obj.graph_id:
+        context.update(ad_pickers(form, obj))
     errors = object_errors(obj, rule_errors(obj))
     context["rows"], context["general"] = field_rows(form, errors, step)
     context["form"] = form
     context["locked"] = bool(obj.graph_id) or not view.can_build
     if step == "creative":
-        context["images"] = _image_choices(obj)
+        context["library"] = library = _library(form, obj)
+        context["card_rows"] = _card_rows(form, context["rows"], library["assets"])
     if step == "adset":
         context["eu"] = bool(obj.targeting) and _reaches_eu(obj)
     return f"campaigns/_step_{step}.html", context
@@ -124,19 +142,27 @@ def _reaches_eu(adset) -> bool:
     return reaches_eu(adset.targeting or {})
 
 
-def _image_choices(creative) -> list[dict]:
-    """Images of the media library that are on the account, for the picker."""
+def _card_rows(form, rows: dict, assets: dict) -> list[dict]:
     out = []
-    try:
-        from campaigns.media.models import AccountMedia
-    except ImportError:  # pragma: no cover - media library not installed
-        return out
-    ready = (AccountMedia.objects.filter(ad_account=creative.ad_account, state="ready")
-             .exclude(image_hash="").select_related("asset")[:60])
-    for copy_ in ready:
-        out.append({"hash": copy_.image_hash, "name": copy_.asset.name,
-                    "asset_id": copy_.asset_id})
+    for i in range(form.card_total):
+        card = {key: rows[f"card-{i}-{key}"] for key in ("asset", "headline", "description",
+                                                          "link")}
+        asset_id = parse_id(str(card["asset"][0].value() or "")) or None
+        out.append({"index": i, **card, "asset_id": asset_id,
+                    "asset_obj": assets.get(asset_id)})
     return out
+
+
+def _library(form, creative) -> dict:
+    """The media library's files for the creative step: which are on the ad account already
+    (the others are sent before the creative), and their choices in the form."""
+    from campaigns.media.models import AccountMedia, AccountMediaState
+
+    ready = set(AccountMedia.objects.filter(ad_account=creative.ad_account,
+                                            state=AccountMediaState.READY)
+                .values_list("asset_id", flat=True))
+    assets = {a.pk: a for a in form.library}
+    return {"ready": ready, "assets": assets, "client_id": creative.ad_account.client_id}
 
 
 class CampaignBuilderView(CampaignPageMixin, View):
@@ -185,14 +211,34 @@ class _SaveView(BuildMixin, View):
                 changes = form.changes(campaign_budget=campaign.uses_campaign_budget)
             else:
                 changes = form.changes()
+            rebuild = isinstance(obj, AdCreative) and _carousel_cards(request, obj, changes)
             try:
                 drafts.draft_update(obj=obj, actor=request.user, changes=changes, source="page")
                 saved = True
             except ServiceError as exc:
                 form.add_error(None, exc.message)
+            else:
+                if rebuild:
+                    form = None  # the cards changed: a fresh form from the saved creative
         template, context = step_context(self, campaign, self.kind, obj.pk, form=form,
                                          saved=saved)
         return render(request, template, context)
+
+
+def _carousel_cards(request, creative, changes: dict) -> bool:
+    """Card operations (add, remove, move) ride on the creative's autosave; a creative that
+    becomes a carousel starts with two empty cards. True when the cards changed."""
+    spec = changes.setdefault("spec", {})
+    cards = list(spec.get("cards") or [])
+    op = (request.POST.get("card_op") or "")[:20]
+    if changes.get("format") == "carousel" and not cards and not op:
+        cards = [{}, {}]
+    elif op:
+        cards = cards_edit(cards, op)
+    else:
+        return False
+    spec["cards"] = cards
+    return True
 
 
 class CampaignSaveView(_SaveView):
@@ -255,6 +301,9 @@ class CampaignCheckView(BuildMixin, View):
     def post(self, request, campaign_id: int):
         campaign = self.load("campaign", campaign_id)
         try:
+            for creative in selectors.campaign_children(campaign=campaign)[1]:
+                if not creative.graph_id:
+                    creative_media_prepare(creative=creative, actor=request.user)
             result = meta_check.campaign_check_with_meta(campaign=campaign, actor=request.user)
         except (GraphError, ConnectionUnusableError) as exc:
             return graph_trouble(request, exc)
@@ -279,11 +328,15 @@ class CreativePreviewView(CampaignPageMixin, View):
         creative = self.load("creative", creative_id)
         formats = [f for f in request.GET.getlist("format") if f in meta_check.PREVIEW_FORMATS]
         try:
+            waiting = []
+            if self.can_build and not creative.graph_id:
+                waiting = creative_media_prepare(creative=creative, actor=request.user)
             previews = meta_check.creative_previews(creative=creative, formats=formats[:6],
                                                     actor=request.user)
         except (GraphError, ConnectionUnusableError) as exc:
             return graph_trouble(request, exc)
-        return render(request, "campaigns/_previews.html", {"previews": previews})
+        return render(request, "campaigns/_previews.html", {"previews": previews,
+                                                            "waiting": waiting})
 
 
 class CampaignPublishView(BuildMixin, View):
@@ -291,7 +344,6 @@ class CampaignPublishView(BuildMixin, View):
         campaign = self.load("campaign", campaign_id)
         leave_paused = request.POST.get("leave_paused") == "on"
         try:
-            self._push_media(campaign, request.user)
             publish.campaign_publish(campaign=campaign, actor=request.user,
                                      leave_paused=leave_paused)
         except ServiceError as exc:
@@ -302,22 +354,6 @@ class CampaignPublishView(BuildMixin, View):
                 "items": [(labels.get(k, k), k, errs) for k, errs in errors.items()],
             })
         return _status(request, campaign)
-
-    def _push_media(self, campaign, actor) -> None:
-        """Media-library assets the creatives use are sent to the account first."""
-        ids = {i for c in campaign.creatives.all() for i in creative_media_ids(c)}
-        if not ids:
-            return
-        from campaigns.media.models import MediaAsset
-        from campaigns.media.selectors import account_media_ready
-        from campaigns.media.services import media_push_to_accounts
-
-        for asset in MediaAsset.objects.filter(pk__in=ids):
-            if not account_media_ready(asset, campaign.ad_account):
-                media_push_to_accounts(asset=asset, actor=actor,
-                                       ad_accounts=[campaign.ad_account])
-                raise ServiceError(f"“{asset.name}” is being sent to the ad account; publish "
-                                   "again once it is ready.")
 
 
 def _status(request, campaign: Campaign, *, refresh: bool = False):

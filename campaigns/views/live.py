@@ -3,9 +3,8 @@ budget and spend, sync from Meta, status actions one by one or in bulk, and live
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,10 +14,16 @@ from accounts.services.graph import ConnectionUnusableError
 from agency.errors import ServiceError
 from agency.graph import GraphError
 from campaigns import selectors
-from campaigns.models import Ad, AdSet, Campaign
+from campaigns.forms.live import (
+    LIVE_FIELDS,
+    LiveAdForm,
+    LiveAdSetForm,
+    LiveCampaignForm,
+    LiveCreativeForm,
+)
+from campaigns.models import Ad, AdCreative, AdSet, Campaign
 from campaigns.services import manage
 from campaigns.services.sync import SYNC_KIND
-from campaigns.validation.rules import minor_per_major
 from campaigns.views.common import BuildMixin, CampaignPageMixin
 
 MAX_BULK = 1000
@@ -121,39 +126,95 @@ class AdActionView(_ActionView):
     kind = "ad"
 
 
-class _LiveEditView(BuildMixin, View):
+class _LiveEditView(CampaignPageMixin, View):
+    """The fields Graph lets us edit on a live object: a page (GET, analysts read it), sent
+    to Graph (POST, builders only) through the same rules as the builder, versioned and
+    audited by the service."""
+
     kind = ""
+    form_class: type = LiveCreativeForm
+
+    def _form(self, obj, data=None):
+        if self.kind == "ad":
+            creatives = AdCreative.objects.filter(ad_account=obj.ad_account).exclude(
+                graph_id="").filter(deleted_on_graph=False)
+            return LiveAdForm(data, obj=obj, creatives=creatives)
+        return self.form_class(data, obj=obj)
+
+    def _render(self, request, obj, form, errors=None, status=200):
+        errors = dict(errors or {})
+        rows, general = field_rows_live(form, errors)
+        return render(request, "campaigns/live_edit.html", {
+            "obj": obj, "kind": self.kind, "form": form,
+            "kind_label": {"campaign": "Campaign", "adset": "Ad set", "creative": "Creative",
+                           "ad": "Ad"}[self.kind], "rows": rows, "general": general,
+            "account": obj.ad_account, "can_build": self.can_build,
+            "editable": bool(obj.graph_id) and not obj.deleted_on_graph
+            and obj.status != "DELETED",
+            "versions": selectors.object_versions(obj=obj)[:20],
+        }, status=status)
+
+    def get(self, request, **kwargs):
+        obj = self.load(self.kind, next(iter(kwargs.values())))
+        return self._render(request, obj, self._form(obj))
 
     def post(self, request, **kwargs):
+        if not self.can_build:
+            raise PermissionDenied("Your role does not allow this.")
         obj = self.load(self.kind, next(iter(kwargs.values())))
-        changes = {}
-        name = (request.POST.get("name") or "").strip()
-        if name and name != obj.name:
-            changes["name"] = name[:400]
-        budget = (request.POST.get("budget") or "").strip()
-        if budget:
-            try:
-                minor = int(Decimal(budget) * minor_per_major(obj.ad_account.currency))
-            except (InvalidOperation, ValueError):
-                minor = -1
-            field = "lifetime_budget_minor" if obj.lifetime_budget_minor else "daily_budget_minor"
-            if minor != getattr(obj, field):
-                changes[field] = minor
+        form = self._form(obj, request.POST)
+        if not form.is_valid():
+            return self._render(request, obj, form)
+        changes = form.changes()
+        action = form.status_action() if isinstance(form, LiveAdForm) else None
         try:
             if changes:
                 manage.live_update(obj=obj, actor=request.user, changes=changes)
-                messages.success(request, f"“{obj.name}” updated on Meta.")
+            if action:
+                manage.status_change(obj=obj, actor=request.user, action=action)
         except ServiceError as exc:
-            errors = exc.extra.get("errors") or {}
-            messages.error(request, " ".join(errors.values()) or exc.message)
+            errors = exc.extra.get("errors") or {exc.field or "__all__": exc.message}
+            return self._render(request, obj, form, errors)
         except (GraphError, ConnectionUnusableError) as exc:
-            messages.error(request, getattr(exc, "user_msg", None) or exc.message)
+            return self._render(request, obj, form,
+                                {"__all__": getattr(exc, "user_msg", None) or exc.message})
+        if changes or action:
+            messages.success(request, f"“{obj.name}” updated on Meta.")
+        else:
+            messages.info(request, "Nothing changed.")
         return HttpResponseRedirect(reverse("campaigns:account", args=[obj.ad_account_id]))
+
+
+def field_rows_live(form, errors: dict[str, str]):
+    """Messages of the rule set or Graph on the live form's fields; the rest are general."""
+    per_field: dict[str, list[str]] = {}
+    general: list[str] = []
+    for key, message in errors.items():
+        target = LIVE_FIELDS.get(key, key)
+        if target not in form.fields and key.startswith("targeting."):
+            target = "countries"
+        (per_field.setdefault(target, []) if target in form.fields else general).append(message)
+    for name, field_errors in (form.errors.items() if form.is_bound else []):
+        (general if name == "__all__" else per_field.setdefault(name, [])).extend(field_errors)
+    rows = {name: (form[name], " ".join(dict.fromkeys(per_field.get(name, []))))
+            for name in form.fields}
+    return rows, general
 
 
 class CampaignLiveEditView(_LiveEditView):
     kind = "campaign"
+    form_class = LiveCampaignForm
 
 
 class AdSetLiveEditView(_LiveEditView):
     kind = "adset"
+    form_class = LiveAdSetForm
+
+
+class CreativeLiveEditView(_LiveEditView):
+    kind = "creative"
+    form_class = LiveCreativeForm
+
+
+class AdLiveEditView(_LiveEditView):
+    kind = "ad"

@@ -62,10 +62,11 @@
         changed(countries);
         return;
       }
-      var field = kind === "interest" ? "interests" : (type === "city" ? "cities" : "regions");
+      var field = kind === "interest" ? "interests" : kind === "audience" ? "custom_audiences"
+        : (type === "city" ? "cities" : "regions");
       var input = form.querySelector("input[name='" + field + "']");
       var items = listOf(input);
-      var item = kind === "interest"
+      var item = (kind === "interest" || kind === "audience")
         ? { id: pick.dataset.pickId, name: pick.dataset.pickName }
         : { key: pick.dataset.pickId, name: pick.dataset.pickName, country: pick.dataset.pickCountry };
       if (!items.some(function (i) { return (i.id || i.key) === pick.dataset.pickId; })) { items.push(item); }

@@ -44,7 +44,24 @@ def world(graph, agency, other_agency):
     token = httpx.post(f"{graph.base_url}/__sim__/tokens", json={}).json()["access_token"]
     MetaConnectionFactory(agency=other_agency, token=token, client=client_b)
     _schedules_and_jobs(agency)
+    _approvals(agency, client_a)
     return {"client_a": client_a, "client_b": client_b}
+
+
+def _approvals(agency, client):
+    """An approval request with its campaign, and both approval policies."""
+    from agency.tenancy import agency_scope
+    from campaigns.approvals.models import CampaignApprovalPolicy, ClientApprovalPolicy
+    from campaigns.approvals.services import approval_request_send
+    from tests.factories.campaigns import AdFactory
+
+    ad = AdFactory(adset__campaign__ad_account__agency=agency,
+                   adset__campaign__ad_account__client=client)
+    with agency_scope(agency):
+        approval_request_send(campaigns=[ad.adset.campaign], actor=None, message="Please")
+        ClientApprovalPolicy.objects.create(agency=agency, client=client, required=True)
+        CampaignApprovalPolicy.objects.create(agency=agency, campaign=ad.adset.campaign,
+                                              required=False)
 
 
 def _schedules_and_jobs(agency):

@@ -20,6 +20,7 @@ from tests.factories.accounts import MetaConnectionFactory
 from tests.factories.agency import ClientFactory, MembershipFactory, UserFactory
 from tests.factories.campaigns import AdAccountFactory, AdFactory
 from tests.factories.jobs import JobFactory
+from tests.factories.launches import LaunchBatchFactory, LaunchTemplateFactory
 from tests.factories.media import AccountMediaFactory, MediaAssetFactory
 from tests.factories.reporting import (
     InsightRowFactory,
@@ -64,6 +65,14 @@ CLIENT_VIEWER_ROUTES = {
     "api:insight-list",
     "reporting:logo",  # the agency's own logo on its reports
     "reporting:overview-csv",
+    # Client approval: the client viewer's requests (its own clients' only) and its decision.
+    "approvals:list",
+    "approvals:detail",
+    "approvals:previews",
+    "approvals:decide",
+    "api:approval-list",
+    "api:approval-detail",
+    "api:approval-decide",
 }
 
 
@@ -114,10 +123,24 @@ def world_b(other_agency):
     account_media = AccountMediaFactory(agency=other_agency, asset=media,
                                         ad_account__connection=connection,
                                         ad_account__name=f"{SECRET} ad account")
+    approval = _approval(ad_b, f"{SECRET} please approve")
+    template = LaunchTemplateFactory(agency=other_agency, name=f"{SECRET} audience")
+    batch = LaunchBatchFactory(ad_account=ad_b.ad_account, name=f"{SECRET} batch")
+    batch.campaigns.add(ad_b.adset.campaign)
     return {"client": client_b, "owner": owner_b, "viewer": viewer_b, "invitation": invitation,
             "connection": connection, "ad": ad_b, "job": job, "ad_account": ad_account,
             "campaign_id": campaign_row.object_id, "report": report, "media": media,
-            "account_media": account_media}
+            "account_media": account_media, "approval": approval,
+            "template": template, "batch": batch}
+
+
+def _approval(ad, message=""):
+    """An approval request for the ad's campaign, sent to the campaign's client."""
+    from agency.tenancy import agency_scope
+    from campaigns.approvals.services import approval_request_send
+
+    with agency_scope(ad.agency_id):
+        return approval_request_send(campaigns=[ad.adset.campaign], actor=None, message=message)
 
 
 def _campaign_tree(agency, client, connection, prefix=""):
@@ -145,6 +168,9 @@ OBJECT_KWARGS: dict[str, Callable[[dict], object]] = {
     "report_id": lambda w: w["report"].pk,
     "media_id": lambda w: w["media"].pk,
     "account_media_id": lambda w: w["account_media"].pk,
+    "template_id": lambda w: w["template"].pk,
+    "batch_id": lambda w: w["batch"].pk,
+    "approval_id": lambda w: w["approval"].pk,
 }
 
 
@@ -213,7 +239,10 @@ def test_client_viewer_cannot_reach_staff_routes(client, client_viewer, client_a
            "media_id": own_copy.asset.pk, "account_media_id": own_copy.pk}
     ad = _campaign_tree(client_a.agency, client_a, MetaConnectionFactory(agency=client_a.agency))
     own.update({"ad_account_id": ad.ad_account_id, "campaign_id": ad.adset.campaign_id,
-                "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk})
+                "adset_id": ad.adset_id, "creative_id": ad.creative_id, "ad_id": ad.pk,
+                "template_id": LaunchTemplateFactory(agency=client_a.agency).pk,
+                "batch_id": LaunchBatchFactory(ad_account=ad.ad_account).pk})
+    own["approval_id"] = _approval(ad).pk
     for route in all_routes():
         if route.name in PUBLIC_ROUTES or route.name in CLIENT_VIEWER_ROUTES:
             continue

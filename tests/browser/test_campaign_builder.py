@@ -70,7 +70,7 @@ def test_manager_builds_checks_previews_publishes_and_sees_the_ad_go_active(
     # Creative step: an image ad with texts and a call to action.
     page.get_by_test_id("step-creative").click()
     form = page.get_by_test_id("form-creative")
-    form.locator("input[name=page_id]").fill(demo["page_ids"][0])
+    form.locator("select[name=page_id]").select_option(demo["page_ids"][0])  # listed by Graph
     form.locator("textarea[name=message]").fill("Boots for every puddle. Free returns.")
     form.locator("input[name=headline]").fill("Autumn boots are here")
     form.locator("input[name=link]").fill("https://northwind.example/boots")

@@ -1,0 +1,1 @@
+"""Writes of templates, variants and CSV imports, by topic."""
