@@ -40,6 +40,7 @@ from agency.graph.async_requests import (
 from agency.graph.batch import MAX_BATCH, run_batch
 from agency.graph.errors import error_from_body
 from agency.models import GraphWrite, GraphWriteState
+from agency.writes.creates import _remove_duplicate
 from agency.writes.errors import GraphWriteInProgressError, GraphWriteUnresolvedError
 from agency.writes.ledger import (
     audit,
@@ -112,13 +113,15 @@ def graph_create_many(
     on_result: OnResult | None = None,
     poll_every: float = 10.0,
     timeout: float = 3600.0,
+    batch_size: int = MAX_BATCH,
 ) -> dict[str, CreateOutcome]:
     """Create every spec at most once per key; returns the outcome by key.
 
     `via`: "batch" (sync batches of 50), "async_batch" (async batch requests of 1,000) or
     "ad_request_set" (ads only, async ad request sets of 1,000). `chunk_by`: at most one spec
     per value in a sync batch ("Batch requests cannot include multiple Adsets under the same
-    Campaign"). `on_result` gets the outcomes as each answer is read. Graph's refusals come
+    Campaign"); `batch_size` caps a sync batch (ads: 10, the docs' advice). `on_result` gets
+    the outcomes as each answer is read. Graph's refusals come
     back as outcomes with `error`; anything unsettled after MAX_ROUNDS raises
     `GraphWriteUnresolvedError` (retryable: call again with the same specs).
     """
@@ -173,7 +176,7 @@ def graph_create_many(
                 f"{len(lost)} write(s) changed hands while being claimed",
                 key=lost[0].spec.key, state=S.SENT,
             )
-        for chunk in _chunks(to_send, via, chunk_by):
+        for chunk in _chunks(to_send, via, chunk_by, batch_size):
             try:
                 _send(client, act, chunk, via, outcomes, report, poll_every, timeout)
             except BaseException as exc:
@@ -282,16 +285,21 @@ def _finish(item: _Item, graph_id: str, *, reconciled: bool = False) -> bool:
     return bool(won)
 
 
-def _record(item: _Item, outcomes: dict[str, CreateOutcome], *, graph_id: str | None = None,
-            error: GraphError | None = None, unknown: str = "") -> None:
+def _record(client: GraphClient, item: _Item, outcomes: dict[str, CreateOutcome], *,
+            graph_id: str | None = None, error: GraphError | None = None,
+            unknown: str = "") -> None:
     key = item.spec.key
     if graph_id:
-        if _finish(item, graph_id):
-            outcomes[key] = CreateOutcome(key, graph_id=graph_id)
-        else:  # another worker recorded it first: theirs stands
+        while not _finish(item, graph_id):
+            # Our lease ran out and another worker took the row over meanwhile: the first id
+            # recorded wins, and a second object is deleted (as graph_create_once does).
             _reload(item)
             if item.write.state == S.DONE:
-                outcomes[key] = CreateOutcome(key, graph_id=item.write.graph_id)
+                if item.write.graph_id != graph_id:
+                    _remove_duplicate(item.write, client, graph_id)
+                graph_id = item.write.graph_id
+                break
+        outcomes[key] = CreateOutcome(key, graph_id=graph_id)
     elif error is not None:
         _settle(item, S.FAILED, error)
         outcomes[key] = CreateOutcome(key, error=error)
@@ -303,8 +311,9 @@ def _record(item: _Item, outcomes: dict[str, CreateOutcome], *, graph_id: str | 
 # Sending
 
 
-def _chunks(items: list[_Item], via: str, chunk_by) -> list[list[_Item]]:
-    size = MAX_BATCH if via == "batch" else MAX_ASYNC_BATCH
+def _chunks(items: list[_Item], via: str, chunk_by, batch_size: int = MAX_BATCH
+            ) -> list[list[_Item]]:
+    size = min(batch_size, MAX_BATCH) if via == "batch" else MAX_ASYNC_BATCH
     chunks: list[list[_Item]] = []
     taken: list[set] = []
     for item in items:
@@ -329,18 +338,18 @@ def _send(client, act, chunk, via, outcomes, report, poll_every, timeout) -> Non
         for item, result in zip(chunk, results, strict=True):
             if result.ok:
                 body = result.body if isinstance(result.body, Mapping) else {}
-                _record(item, outcomes, graph_id=str(body.get("id") or "") or None,
+                _record(client, item, outcomes, graph_id=str(body.get("id") or "") or None,
                         unknown="Graph answered without an id")
             elif result.timed_out:
-                _record(item, outcomes, unknown="the batch timed out before this answer")
+                _record(client, item, outcomes, unknown="the batch timed out before this answer")
             elif isinstance(result.error, GraphThrottleError):
                 _settle(item, S.PLANNED, result.error)
             elif result.error is not None and (result.error.is_transient
                                                or isinstance(result.error, GraphTransientError)
                                                or (result.status or 0) >= 500):
-                _record(item, outcomes, unknown=error_text(result.error))
+                _record(client, item, outcomes, unknown=error_text(result.error))
             else:
-                _record(item, outcomes, error=result.error)
+                _record(client, item, outcomes, error=result.error)
         report(chunk)
         return
     name = f"{SET_PREFIX} {chunk[0].spec.kind} {uuid.uuid4().hex[:12]}"
@@ -377,13 +386,13 @@ def _collect(client, set_id, by_name, outcomes, report, poll_every, timeout) -> 
                 continue
             result = request.get("result") if isinstance(request.get("result"), dict) else {}
             if status == "SUCCESS" and result.get("id"):
-                _record(item, outcomes, graph_id=str(result["id"]))
+                _record(client, item, outcomes, graph_id=str(result["id"]))
             elif status == "ERROR" and int(result.get("error_code") or 1) not in _UNSETTLED_CODES:
-                _record(item, outcomes, error=_error(result))
+                _record(client, item, outcomes, error=_error(result))
             elif status == "CANCELED":
                 _settle(item, S.PLANNED, None, note="canceled before Graph processed it")
             else:
-                _record(item, outcomes, unknown=f"async request {status}: {result}")
+                _record(client, item, outcomes, unknown=f"async request {status}: {result}")
             answered.append(item)
             waiting.pop(_request_name(request.get("input")), None)
         report(answered)

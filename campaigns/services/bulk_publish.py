@@ -48,6 +48,7 @@ BULK_PUBLISH_KIND = "campaigns.bulk_publish"
 
 # The documented limits the bulk engine plans with (seeds/async-and-batch-requests.txt):
 SYNC_BATCH_MAX = 50  # "Each batched request can contain a maximum of 50 requests."
+SYNC_BATCH_ADS = 10  # "For ad creation you should only have 10 or less ads per batch."
 ASYNC_REQUESTS_MAX = 1000  # Batch API: "Each API call can have a maximum of 1000 requests."
 # The seeds give no separate cap for ad_specs in one async ad request set; the same 1,000 per
 # call is assumed (graph_sim/DECISIONS.md, "Async ad request sets: size").
@@ -64,10 +65,10 @@ def _ceil(n: int, size: int) -> int:
     return -(-max(0, n) // size)
 
 
-def _sync_batches(n: int, *, per_parent: int = 0) -> int:
-    """Sync batches of 50. Ad sets: "Batch requests cannot include multiple Adsets under the
-    same Campaign", so a batch holds one ad set per campaign at most."""
-    return max(_ceil(n, SYNC_BATCH_MAX), per_parent if n else 0)
+def _sync_batches(n: int, *, per_parent: int = 0, size: int = SYNC_BATCH_MAX) -> int:
+    """Sync batches of 50 (ads: 10). Ad sets: "Batch requests cannot include multiple Adsets
+    under the same Campaign", so a batch holds one ad set per campaign at most."""
+    return max(_ceil(n, size), per_parent if n else 0)
 
 
 def _async_calls(n: int, size: int) -> int:
@@ -82,7 +83,8 @@ def bulk_publish_minimum_calls(*, campaigns: int, adsets: int, creatives: int, a
     """The fewest Graph calls the documented limits allow to publish this many objects.
 
     Each dependency level (campaigns → ad sets → creatives → ads, then ads switched on) is its
-    own round, per ad account. A level goes in sync batches of 50 (answers in the same call) or
+    own round, per ad account. A level goes in sync batches of 50 (of 10 for ads, as the docs
+    advise; answers in the same call) or
     in async sets of 1,000 (one POST plus one read of the results), whichever is fewer calls;
     ads may go through async ad request sets. Returns the calls per level, the way each level
     is sent (`via`), and `total`.
@@ -102,7 +104,9 @@ def bulk_publish_minimum_calls(*, campaigns: int, adsets: int, creatives: int, a
     calls: dict = {}
     via: dict = {}
     for level, (n, per_parent, size) in levels.items():
-        sync, asynchronous = _sync_batches(n, per_parent=per_parent), _async_calls(n, size)
+        batch = SYNC_BATCH_ADS if level == "ads" else SYNC_BATCH_MAX
+        sync = _sync_batches(n, per_parent=per_parent, size=batch)
+        asynchronous = _async_calls(n, size)
         best = "batch" if sync <= asynchronous else "async"
         calls[level] = min(sync, asynchronous) * accounts
         via[level] = best if n else None
@@ -166,8 +170,10 @@ def bulk_publish_start(*, campaigns: Iterable[Campaign], actor, leave_paused: bo
     return job
 
 
-def _best_via(n: int, *, per_parent: int = 0, size: int = ASYNC_REQUESTS_MAX) -> str:
-    return "batch" if _sync_batches(n, per_parent=per_parent) <= _async_calls(n, size) else "async"
+def _best_via(n: int, *, per_parent: int = 0, size: int = ASYNC_REQUESTS_MAX,
+              batch: int = SYNC_BATCH_MAX) -> str:
+    sync = _sync_batches(n, per_parent=per_parent, size=batch)
+    return "batch" if sync <= _async_calls(n, size) else "async"
 
 
 LEVELS = ("campaign", "adset", "creative", "ad")
@@ -263,13 +269,14 @@ def _send_level(client, job, account, level: str, objs: list[Any], campaigns: li
     if level == "adset":
         per_parent = max(Counter(o.campaign_id for o in objs).values())
     size = AD_REQUEST_SET_MAX if level == "ad" else ASYNC_REQUESTS_MAX
-    via = "batch" if _best_via(len(objs), per_parent=per_parent, size=size) == "batch" else (
-        "ad_request_set" if level == "ad" else "async_batch")
+    batch = SYNC_BATCH_ADS if level == "ad" else SYNC_BATCH_MAX
+    best = _best_via(len(objs), per_parent=per_parent, size=size, batch=batch)
+    via = "batch" if best == "batch" else ("ad_request_set" if level == "ad" else "async_batch")
     progress = _Progress(job, level, by_key)
     graph_create_many(
         client=client, account_id=account.act_id, specs=specs, via=via,
         chunk_by=(lambda spec: by_key[spec.key].campaign_id) if level == "adset" else None,
-        on_result=progress, poll_every=_poll_seconds(),
+        on_result=progress, poll_every=_poll_seconds(), batch_size=batch,
     )
     if progress.cancelled:
         raise JobCancelledError(f"Job {job.pk} was cancelled.")

@@ -144,3 +144,46 @@ def test_an_async_batch_with_graphs_timing_costs_one_post_and_two_reads(sim, sco
         ("POST", "async_batch_requests"), ("GET", "requests"), ("GET", "requests")]
     assert len(out) == 100 and all(o.ok for o in out.values())
     assert sim.clock.slept == 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_takes_over_a_lapsed_lease_and_finds_the_object(sim, agency, settings):
+    """The first worker's batch answer is slow (1 s, after Graph applied it) and its lease runs
+    out (0.2 s): a second worker takes the write over, finds the object by its marker instead
+    of sending again, and both return the same id when the first answer finally arrives."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from agency.models import AuditEvent
+    from agency.tenancy import agency_scope
+
+    settings.GRAPH_WRITE_LEASE_SECONDS = 0.2
+    sim.sim.faults.add("delay", method="POST", path="/", delay=1.0, times=1)
+    specs = campaigns(sim, ["Late many"], prefix="late")
+    results, errors = [], []
+
+    def worker():
+        try:
+            with agency_scope(agency.pk):
+                out = graph_create_many(client=sim.client(), account_id=sim.account_id,
+                                        specs=specs)
+                results.append(out["late-Late many"].graph_id)
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker)
+    first.start()
+    time.sleep(0.5)  # past the first worker's lease, before its answer
+    worker()
+    first.join(timeout=30)
+
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert named(sim, "Late many", "late-Late many") == [results[0]]
+    assert len(sim.sim.calls.find(method="POST", path="/")) == 1
+    with agency_scope(agency):
+        assert AuditEvent.objects.filter(verb="graph_write.reconciled").count() == 1

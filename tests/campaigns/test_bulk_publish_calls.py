@@ -38,3 +38,14 @@ def test_each_ad_account_is_its_own_set_of_rounds():
     two = bulk_publish_minimum_calls(campaigns=10, adsets=100, creatives=20, ads=1000,
                                      accounts=2)
     assert two["total"] == 2 * one["total"]
+
+
+def test_ads_in_sync_batches_go_ten_at_a_time_as_the_docs_advise():
+    def ads(n):
+        calls = bulk_publish_minimum_calls(campaigns=1, adsets=1, creatives=1, ads=n,
+                                           switch_on=False)
+        return calls["ads"], calls["via"]["ads"]
+
+    assert ads(10) == (1, "batch")
+    assert ads(20) == (2, "batch")  # two sync batches of 10, as cheap as a set and its read
+    assert ads(21) == (2, "async")  # three batches of 10 or one async ad request set + a read

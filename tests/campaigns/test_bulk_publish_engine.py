@@ -4,6 +4,7 @@ failures listed and retried, cancel between rounds, and 1,000 ads in a handful o
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -274,3 +275,21 @@ def test_a_creative_two_campaigns_share_is_created_once(scoped, quick_async, sim
     assert len(on_graph(graph, sim_account, "creative", "Shared 0")) == 1
     assert len(on_graph(graph, sim_account, "ad", "Shared")) == 2
     assert bulk_publish_progress(job=job)["counts"]["creative"]["created"] == 1
+
+
+def test_fifteen_ads_go_in_two_sync_batches_of_at_most_ten(scoped, quick_async, sim_account,
+                                                          demo, manager):
+    graph = quick_async
+    drafts = build(sim_account, manager.user, demo, campaigns=1, adsets=1, ads=15, prefix="Ten")
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+    since = len(graph.sim.calls)
+
+    job_execute(job_id=job.pk)
+
+    calls = top_level_calls(graph, since)
+    # campaign, ad set, creative: one batch each; ads: 10 + 5; switching 15 on: one batch.
+    assert [(c.method, c.path) for c in calls] == [("POST", "/")] * 6
+    ad_batches = [len(json.loads(c.params["batch"])) for c in calls[3:5]]
+    assert ad_batches == [10, 5]
+    assert len(on_graph(graph, sim_account, "ad", "Ten")) == 15
+    assert bulk_publish_minimum_calls(campaigns=1, adsets=1, creatives=1, ads=15)["total"] == 6
