@@ -32,5 +32,7 @@ urlpatterns = [
          name="batch-publish"),
     path("accounts/<int:ad_account_id>/import/", views.CsvImportView.as_view(),
          name="csv-import"),
+    path("accounts/<int:ad_account_id>/import/errors.csv", views.CsvErrorsView.as_view(),
+         name="csv-errors"),
     path("csv-template.csv", views.CsvTemplateView.as_view(), name="csv-template"),
 ]

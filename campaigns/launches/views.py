@@ -259,6 +259,8 @@ class CsvImportView(BuildMixin, View):
         if batch is not None:
             messages.success(request, f"{batch.counts['ads']} ads imported as drafts.")
             return HttpResponseRedirect(reverse("launches:batch", args=[batch.pk]))
+        # Kept for "Download the errors" (bounded; the latest import of this account only).
+        request.session[_errors_key(account)] = [e.as_dict() for e in result.errors[:500]]
         return self._page(request, account, form, result=result, rows=_error_rows(data, result),
                           status=400)
 
@@ -282,6 +284,24 @@ def _error_rows(data: bytes, result) -> list[dict]:
                     "cells": [(c, row.get(c, ""), c in bad) for c in csv_import.COLUMN_NAMES
                               if row.get(c) or c in bad]})
     return out
+
+
+def _errors_key(account) -> str:
+    return f"launches.csv_errors.{account.pk}"
+
+
+class CsvErrorsView(BuildMixin, View):
+    """The last refused import's errors as CSV (cells neutralised: they echo the file's text)."""
+
+    def get(self, request, ad_account_id: int):
+        account = self.load("ad_account", ad_account_id)
+        stored = request.session.get(_errors_key(account)) or []
+        errors = [csv_import.RowError(int(e["row"]), str(e["column"]), str(e["message"]))
+                  for e in stored if isinstance(e, dict)]
+        response = HttpResponse(csv_import.errors_csv(errors),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
+        return response
 
 
 class CsvTemplateView(CampaignPageMixin, View):

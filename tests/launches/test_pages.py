@@ -195,3 +195,15 @@ def test_publish_all_starts_one_bulk_publish_job(client, manager, agency, draft)
     assert job.kind == "campaigns.bulk_publish"
     with agency_scope(agency):
         assert job.params["campaign_ids"] == list(batch.campaigns.values_list("pk", flat=True))
+
+
+def test_refused_import_errors_download_as_formula_safe_csv(client, manager, draft):
+    login(client, manager)
+    account = draft.ad_account
+    upload = SimpleUploadedFile("ads.csv", b"campaign_name,adset_name,ad_name,=HYPERLINK(1)\n"
+                                           b"C,S,A,x\n")
+    client.post(reverse("launches:csv-import", args=[account.pk]), {"file": upload})
+    answer = client.get(reverse("launches:csv-errors", args=[account.pk]))
+    lines = answer.content.decode().splitlines()
+    assert lines[0] == "row,column,message"
+    assert lines[1] == "1,'=hyperlink(1),Unknown column: see the template."  # headers lowercased
