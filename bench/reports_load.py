@@ -65,8 +65,9 @@ def _run(*, ads: int, database_url: str) -> None:
         if row is None:
             figure(name, "no requests")
             continue
-        status, queries = counted.get(name, (None, None))
-        sql = f", {queries} SQL queries (status {status})" if queries is not None else ""
+        status, queries, alone = counted.get(name, (None, None, None))
+        sql = (f"; {queries} SQL queries, {alone:.0f} ms alone (status {status})"
+               if queries is not None else "")
         figure(name, f"p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms, "
                      f"{float(row['Requests/s']):.1f} req/s, {row['Request Count']} requests, "
                      f"{row['Failure Count']} failed{sql}")

@@ -68,9 +68,11 @@ def reports_world(*, ads: int, days: int, database_url: str) -> ReportsWorld:
     )
 
 
-def queries_per_page(*, user, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """name -> (status, SQL queries) of one signed-in request each, through Django's test
-    client in this process (the same database the server reads)."""
+def queries_per_page(*, user, paths: dict[str, str]) -> dict[str, tuple[int, int, float]]:
+    """name -> (status, SQL queries, milliseconds) of one signed-in request each, alone,
+    through Django's test client in this process (the same database the server reads)."""
+    import time
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -80,7 +82,9 @@ def queries_per_page(*, user, paths: dict[str, str]) -> dict[str, tuple[int, int
     out = {}
     for name, path in paths.items():
         client.get(path)  # warm: first-request work (reach lookups, caches) is not the page's
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
-        out[name] = (response.status_code, len(captured.captured_queries))
+        out[name] = (response.status_code, len(captured.captured_queries),
+                     (time.perf_counter() - started) * 1000)
     return out
