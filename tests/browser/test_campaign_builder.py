@@ -91,6 +91,9 @@ def test_manager_builds_checks_previews_publishes_and_sees_the_ad_go_active(
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "screenshot-builder.png"), full_page=True)
 
+    page.get_by_test_id("approval-panel").wait_for()  # loads after the step: the layout settles
+    # (a full-page screenshot resizes the viewport for a moment: bring the button back in view)
+    page.get_by_test_id("publish").scroll_into_view_if_needed()
     page.get_by_test_id("publish").click()
     page.get_by_test_id("publish-status").wait_for()
     job = Job.objects.unscoped().get(kind="campaigns.publish")

@@ -114,6 +114,7 @@ def test_manager_builds_a_carousel_from_the_library_previews_and_publishes(
     page.get_by_test_id("previews").locator("iframe").first.wait_for()
     assert AccountMedia.objects.unscoped().filter(ad_account=account, state="ready").count() == 3
 
+    page.get_by_test_id("approval-panel").wait_for()  # loads after the step: the layout settles
     page.get_by_test_id("publish").click()
     page.get_by_test_id("publish-status").wait_for()
     job = Job.objects.unscoped().get(kind="campaigns.publish")
