@@ -64,6 +64,9 @@ def graph(_graph_server, settings):
         config=SimConfig(app_id=settings.META_APP_ID, app_secret=settings.META_APP_SECRET,
                          clock_start=time.time()),  # token expiry is compared with real "now"
     )
+    # Nobody advances this manual clock in app tests: async request sets (a bulk publish's)
+    # finish on the simulator's next call. Tests of their timing set `async_job` back.
+    _graph_server.sim.config.timings.async_job = 0.0
     settings.GRAPH_API_BASE_URL = _graph_server.base_url
     settings.META_OAUTH_DIALOG_BASE_URL = _graph_server.base_url
     # A fresh throttle store per test (Redis in CI): usage and blocks never leak between tests.

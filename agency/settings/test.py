@@ -30,3 +30,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 DEMO_INSIGHTS_DAYS = 0
 # In-process job runs share the test's transaction; the lease heartbeat thread could not see it.
 JOBS_LEASE_HEARTBEAT = False
+# The simulator finishes async sets on its next call in tests (tests/conftest.py): a bulk
+# publish reads them back without waiting.
+BULK_PUBLISH_POLL_SECONDS = 0

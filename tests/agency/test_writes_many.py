@@ -17,6 +17,7 @@ from tests.graph.conftest import FakeClock, GraphHarness
 
 @pytest.fixture
 def sim(graph):
+    graph.sim.config.timings.async_job = 10.0  # Graph's pace, on the fake clock the client sleeps
     harness = GraphHarness(sim=graph.sim, url=graph.base_url, clock=FakeClock(graph.sim))
     yield harness
     for client in harness.clients:

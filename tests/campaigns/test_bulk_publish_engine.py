@@ -293,3 +293,19 @@ def test_fifteen_ads_go_in_two_sync_batches_of_at_most_ten(scoped, quick_async, 
     assert ad_batches == [10, 5]
     assert len(on_graph(graph, sim_account, "ad", "Ten")) == 15
     assert bulk_publish_minimum_calls(campaigns=1, adsets=1, creatives=1, ads=15)["total"] == 6
+
+
+def test_ads_may_go_through_async_batch_requests_instead(scoped, quick_async, sim_account, demo,
+                                                        manager, settings):
+    graph = quick_async
+    settings.BULK_PUBLISH_ADS_VIA = "async_batch"
+    drafts = build(sim_account, manager.user, demo, campaigns=1, adsets=1, ads=30, prefix="Via")
+    job = bulk_publish_start(campaigns=drafts, actor=manager.user)
+
+    job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and job.failed == 0, job.errors
+    assert graph.sim.calls.find(method="POST", path="/act_*/asyncadrequestsets") == []
+    assert len(graph.sim.calls.find(method="POST", path="/act_*/async_batch_requests")) == 1
+    assert len(on_graph(graph, sim_account, "ad", "Via")) == 30
