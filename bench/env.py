@@ -14,8 +14,22 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def _server_url() -> str:
+    """BENCH_POSTGRES_URL, else the server of a PostgreSQL DATABASE_URL (its maintenance
+    database), else the local server."""
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        return os.environ["BENCH_POSTGRES_URL"]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url.split("?", 1)[0].rsplit("/", 1)[0] + "/postgres"
+    return "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+SERVER_URL = _server_url()
+REDIS_URL = (os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL")
+             or "redis://127.0.0.1:6379/14")
 
 
 def figure(name: str, text: str) -> None:
