@@ -129,11 +129,6 @@ def test(args: list[str]) -> int:
 def bench(args: list[str]) -> int:
     """One benchmark (or `all`): `python3 dev.py bench reports_load --size 100`."""
     ensure_env()
-    if args and args[0] in {"reports_load", "all"} and subprocess.run(
-            [PY, "-c", "import locust"], capture_output=True).returncode:
-        say("installing the load tool (the `bench` extra: locust)")
-        subprocess.run([PY, "-m", "pip", "install", "-q", "-e", ".[dev,bench]"], check=True,
-                       cwd=ROOT)
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # each benchmark picks its own settings
     return subprocess.run([PY, "-m", "bench", *args], cwd=ROOT, env=env).returncode

@@ -10,7 +10,8 @@ from agency.roles import Capability
 from campaigns.models import Ad, AdAccount, AdCreative, AdSet, Campaign
 
 
-def _load(model, membership: Membership, pk: int, what: str):
+def access_staff_object(model, membership: Membership, pk: int, what: str):
+    """The agency's `model` row `pk` for a staff member, else 404 (shared by the sub-apps)."""
     if not membership.can(Capability.VIEW_AGENCY):
         raise Http404(f"No such {what}.")
     found = model.objects.filter(pk=pk).first()
@@ -20,23 +21,23 @@ def _load(model, membership: Membership, pk: int, what: str):
 
 
 def access_ad_account_by_id(*, membership: Membership, ad_account_id: int) -> AdAccount:
-    return _load(AdAccount, membership, ad_account_id, "ad account")
+    return access_staff_object(AdAccount, membership, ad_account_id, "ad account")
 
 
 def access_campaign_by_id(*, membership: Membership, campaign_id: int) -> Campaign:
-    return _load(Campaign, membership, campaign_id, "campaign")
+    return access_staff_object(Campaign, membership, campaign_id, "campaign")
 
 
 def access_adset_by_id(*, membership: Membership, adset_id: int) -> AdSet:
-    return _load(AdSet, membership, adset_id, "ad set")
+    return access_staff_object(AdSet, membership, adset_id, "ad set")
 
 
 def access_creative_by_id(*, membership: Membership, creative_id: int) -> AdCreative:
-    return _load(AdCreative, membership, creative_id, "creative")
+    return access_staff_object(AdCreative, membership, creative_id, "creative")
 
 
 def access_ad_by_id(*, membership: Membership, ad_id: int) -> Ad:
-    return _load(Ad, membership, ad_id, "ad")
+    return access_staff_object(Ad, membership, ad_id, "ad")
 
 
 def access_bulk_publish_by_id(*, membership: Membership, job_id: int):

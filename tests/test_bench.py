@@ -45,8 +45,6 @@ def services():
 @pytest.mark.redis
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_benchmark_runs_at_tiny_size_and_prints_its_figures(services, name):
-    if name == "reports_load":
-        pytest.importorskip("locust", reason="the load tool (`pip install -e .[bench]`)")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DJANGO_", "PYTEST"))}
     done = subprocess.run([sys.executable, "-m", "bench", name, "--size", "tiny"], cwd=ROOT,
