@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bench.env import Stopwatch, bench_database, django_setup, figure, redis_check, say
 
-
 ASYNC_REQUEST_SECONDS = 0.02
 
 
