@@ -62,6 +62,7 @@ def celery_worker(*, database_url: str, graph_url: str, settings: dict[str, Any]
     database; this process sends its tasks to the same broker. Yields (harness, timings file)."""
     from django.conf import settings as django_settings
 
+    from campaigns.services.bulk_publish import POLL_SECONDS_DEFAULT
     from tests.workers import WorkerHarness, point_app_at
 
     log_dir = Path(tempfile.mkdtemp(prefix="adwright-bench-"))
@@ -75,6 +76,7 @@ def celery_worker(*, database_url: str, graph_url: str, settings: dict[str, Any]
             "GRAPH_THROTTLE_MAX_WAIT_SECONDS": 60, "GRAPH_MAX_ATTEMPTS": 5,
             "JOBS_LEASE_SECONDS": 60, "JOBS_MAX_COUNTDOWN_SECONDS": 60,
             "JOBS_RETRY_BACKOFF_SECONDS": 1, "JOBS_RETRY_BACKOFF_MAX_SECONDS": 30,
+            "BULK_PUBLISH_POLL_SECONDS": POLL_SECONDS_DEFAULT,
             "LOGGING": logging_with_timings(django_settings.LOGGING),
             **(settings or {}),
         })

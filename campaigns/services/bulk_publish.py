@@ -55,6 +55,8 @@ ASYNC_REQUESTS_MAX = 1000  # Batch API: "Each API call can have a maximum of 100
 AD_REQUEST_SET_MAX = 1000
 # A finished async set is read back in one call: GET /<set>/requests?limit=1000.
 ASYNC_READ_PAGE = 1000
+# First wait before reading an async set back (then 1.5 times longer each read, up to a minute).
+POLL_SECONDS_DEFAULT = 10.0
 
 
 class BulkPublishError(ServiceError):
@@ -291,7 +293,7 @@ def _ads_via() -> str:
 
 
 def _poll_seconds() -> float:
-    return float(getattr(settings, "BULK_PUBLISH_POLL_SECONDS", 10.0))
+    return float(getattr(settings, "BULK_PUBLISH_POLL_SECONDS", POLL_SECONDS_DEFAULT))
 
 
 def _switch_on(client, job, account, campaigns: list[Campaign]) -> int:
