@@ -18,12 +18,16 @@ class GraphTimingHandler(logging.Handler):
     short O_APPEND write per call, so the worker's pool processes can share the file)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        info = getattr(record, "graph_call", None)
         path = os.environ.get(ENV)
-        if not info or not path:
+        info = getattr(record, "graph_call", None)
+        wait = getattr(record, "graph_async_wait", None)
+        if not path or not (info or wait):
             return
         with open(path, "a") as out:
-            out.write(f"{info.get('duration_ms') or 0}\n")
+            if info:
+                out.write(f"{info.get('duration_ms') or 0}\n")
+            else:  # the engine waiting for Graph to work through an async set
+                out.write(f"w{round(wait['seconds'] * 1000, 1)}\n")
 
 
 def logging_with_timings(base: dict[str, Any]) -> dict[str, Any]:
@@ -33,6 +37,8 @@ def logging_with_timings(base: dict[str, Any]) -> dict[str, Any]:
     config["handlers"]["bench_graph_timing"] = {"class": "bench.timing.GraphTimingHandler"}
     config["loggers"]["agency.graph"] = {"handlers": ["bench_graph_timing"], "level": "INFO",
                                          "propagate": False}
+    config["loggers"]["agency.graph.async_wait"] = {
+        "handlers": ["bench_graph_timing"], "level": "DEBUG", "propagate": False}
     return config
 
 
@@ -40,8 +46,15 @@ def graph_wait_seconds(path: Path) -> tuple[int, float]:
     """(calls, seconds the client spent waiting on HTTP) from a timings file."""
     if not path.exists():
         return 0, 0.0
-    values = [float(line) for line in path.read_text().split() if line]
+    values = [float(v) for v in path.read_text().split() if v and not v.startswith("w")]
     return len(values), sum(values) / 1000
+
+
+def async_wait_seconds(path: Path) -> float:
+    """Seconds the engine slept while Graph worked through async sets, from a timings file."""
+    if not path.exists():
+        return 0.0
+    return sum(float(v[1:]) for v in path.read_text().split() if v.startswith("w")) / 1000
 
 
 class SimulatorTimer:
