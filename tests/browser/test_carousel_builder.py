@@ -115,6 +115,9 @@ def test_manager_builds_a_carousel_from_the_library_previews_and_publishes(
     assert AccountMedia.objects.unscoped().filter(ad_account=account, state="ready").count() == 3
 
     page.get_by_test_id("approval-panel").wait_for()  # loads after the step: the layout settles
+    # Publish sits below the fold under the preview frames: Playwright's own scroll-then-click
+    # lands before the frames settle (seen in CI), so bring it into view first.
+    page.get_by_test_id("publish").scroll_into_view_if_needed()
     page.get_by_test_id("publish").click()
     page.get_by_test_id("publish-status").wait_for()
     job = Job.objects.unscoped().get(kind="campaigns.publish")
